@@ -1,0 +1,93 @@
+import { Option, type Command } from 'commander';
+import { OperatorTransform } from '../../core/operator-transform.js';
+import { NdjsonSideFile } from '../../io/line-file.js';
+import { MultiInputParseOperator } from '../../io/ndjson-reader.js';
+import { NdjsonStringifyOperator } from '../../io/ndjson-writer.js';
+import { TumblingWindowOperator } from '../../window/tumbling-window.js';
+import { EXIT_CODES_HELP } from '../exit-codes.js';
+import { addReadOptions, addReportOptions, parseDurationArg, parseNumberArg, parserOptionsOf, reportOptionsOf, type ReadOptions } from '../options.js';
+import { emptyCounters } from '../report.js';
+import { runCommand, type ReportOptions } from '../run-command.js';
+
+interface WindowCommandOptions extends ReadOptions, ReportOptions {
+  ms: number;
+  by?: string;
+  valueField: string;
+  allowedLateness: number;
+  lateOutput?: string;
+  min: number;
+  max: number;
+}
+
+export function registerWindowCommand(program: Command): void {
+  const command = program
+    .command('window')
+    .summary('aggregate events into tumbling event-time windows')
+    .description(
+      'Aggregate events into tumbling windows [start, start + ms) aligned to the Unix epoch, in event time, and write one NDJSON result per window ' +
+        '(and per key with --by): window_start, window_end, event_count, sum_value, avg_value, min_value, max_value, severity_counts.\n' +
+        'Reads the files given, in order, or stdin when there are none ("-" also means stdin).',
+    )
+    .argument('[inputs...]', 'NDJSON files to read; stdin when none')
+    .addOption(new Option('--ms <duration>', 'window length: milliseconds, or a number with a unit ms, s, m, h, d (for example 500ms, 10s, 1h)').argParser(parseDurationArg).makeOptionMandatory())
+    .option('--by <path>', 'keep one window series per value of this dotted field path; adds "key" to each result')
+    .option('--value-field <path>', 'dotted path of the numeric value', 'value')
+    .addOption(new Option('--allowed-lateness <duration>', 'how far the watermark trails the highest timestamp seen').default(0, '0').argParser(parseDurationArg))
+    .option('--late-output <file>', 'write each late event (its window was already emitted) to FILE as NDJSON')
+    .addOption(new Option('--min <number>', 'low end of the normalization range for severity_counts').default(0).argParser(parseNumberArg))
+    .addOption(new Option('--max <number>', 'high end of the normalization range for severity_counts').default(100).argParser(parseNumberArg));
+  addReadOptions(command);
+  addReportOptions(command);
+  command.addHelpText(
+    'after',
+    `
+Events outside [min, max] count as Low or Critical. An event whose value is missing or not a finite number counts in
+event_count only; avg_value, min_value and max_value are null when a window has no numeric value.
+Late events are counted, written to --late-output when given, and never reopen a window.
+
+Examples:
+  evproc window --ms 1000 events.ndjson
+  cat events.ndjson | evproc window --ms 1m --by source --allowed-lateness 5s
+${EXIT_CODES_HELP}`,
+  );
+  command.action(async (inputs: string[], options: WindowCommandOptions) => {
+    let lateFile: NdjsonSideFile | undefined;
+    let deadLetter: NdjsonSideFile | undefined;
+    await runCommand('window', inputs, reportOptionsOf(options), () => {
+      const read = parserOptionsOf(options, true);
+      deadLetter = read.deadLetter;
+      lateFile = options.lateOutput === undefined ? undefined : new NdjsonSideFile(options.lateOutput);
+      const parse = new MultiInputParseOperator(read.parser);
+      const window = new TumblingWindowOperator({
+        size: options.ms,
+        timeField: options.timeField,
+        timeUnit: options.timeUnit,
+        valueField: options.valueField,
+        ...(options.by === undefined ? {} : { keyField: options.by }),
+        allowedLateness: options.allowedLateness,
+        min: options.min,
+        max: options.max,
+        ...(lateFile === undefined ? {} : { onLate: (event) => lateFile!.write(event) }),
+      });
+      const stage = new OperatorTransform([parse, window, new NdjsonStringifyOperator()], { writableObjectMode: true, readableObjectMode: false });
+      return {
+        stages: [stage],
+        unit: 'windows',
+        counters: () => ({
+          ...emptyCounters(),
+          received: parse.stats.events + parse.stats.invalid,
+          delivered: window.stats.windows,
+          invalid: parse.stats.invalid + window.stats.invalid,
+          late: window.stats.late,
+        }),
+        close: () => {
+          try {
+            deadLetter?.close();
+          } finally {
+            lateFile?.close();
+          }
+        },
+      };
+    });
+  });
+}

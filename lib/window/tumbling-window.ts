@@ -1,0 +1,216 @@
+import { Operator } from '../core/operator.js';
+import { OperatorTransform } from '../core/operator-transform.js';
+import { EvprocError, InvalidOptionError } from '../errors.js';
+import type { Event } from '../event/event.js';
+import { compileFieldPath, type FieldGetter } from '../event/field-path.js';
+import { DEFAULT_RANGE, validateRange } from '../event/severity.js';
+import { describeInvalidTimestamp, toEpochMs, type TimeUnit } from '../event/timestamp.js';
+import type { OnError } from '../io/rejection.js';
+import { WindowAggregate, type WindowResult } from './window-aggregate.js';
+import { compareWindowKeys, toWindowKey, type WindowKey } from './window-key.js';
+
+/** Options of a tumbling event-time window. The object is read once and not kept. */
+export interface TumblingWindowOptions {
+  /** Window length in milliseconds; windows are [start, start + size) aligned to the Unix epoch. */
+  size: number;
+  /** Dotted path of the event time. Default "timestamp". */
+  timeField?: string;
+  /** Unit of numeric timestamps. Default "ms". */
+  timeUnit?: TimeUnit;
+  /** Dotted path of the value. Default "value". */
+  valueField?: string;
+  /** Dotted path of the grouping key (--by); one window series per key. Default: no key. */
+  keyField?: string;
+  /** How far, in ms, the watermark trails the highest timestamp seen. Default 0. */
+  allowedLateness?: number;
+  /** Normalization range for severity counts. Default 0 to 100. */
+  min?: number;
+  max?: number;
+  /** Called with every late event (its window was already emitted). */
+  onLate?: (event: Event) => void;
+  /** What to do with an event without a valid timestamp: "fail" (default) or "skip" (count it). */
+  onInvalid?: OnError;
+}
+
+/** Counters of a window stage. */
+export interface WindowStats {
+  /** Events that reached the window, valid or not. */
+  received: number;
+  invalid: number;
+  late: number;
+  /** Window results emitted. */
+  windows: number;
+}
+
+type KeyGroup = Map<WindowKey, WindowAggregate>;
+
+const NO_KEY = null;
+
+/**
+ * Tumbling windows in event time.
+ *
+ * The watermark is the highest timestamp seen minus allowedLateness. A window
+ * is emitted once, when the watermark reaches its end; windows close in order
+ * of start, then key. An event whose window end is at or before the watermark
+ * is late: it is counted and handed to onLate, and never reopens a window.
+ * Lateness is judged against that one watermark for every key, so an event
+ * for a key with no open window can be late too. At the end of input every
+ * open window is emitted.
+ *
+ * Memory: one aggregate per open (window, key) pair. Open windows span at
+ * most allowedLateness / size + 2 window lengths, so memory grows with the
+ * lateness and the number of keys, never with the input length.
+ */
+export class TumblingWindowOperator extends Operator<Event, WindowResult> {
+  readonly stats: WindowStats = { received: 0, invalid: 0, late: 0, windows: 0 };
+  readonly #size: number;
+  readonly #timeUnit: TimeUnit;
+  readonly #timeField: string;
+  readonly #getTime: FieldGetter;
+  readonly #getValue: FieldGetter;
+  readonly #getKey: FieldGetter | undefined;
+  readonly #lateness: number;
+  readonly #rangeMin: number;
+  readonly #rangeMax: number;
+  readonly #onLate: ((event: Event) => void) | undefined;
+  readonly #onInvalid: OnError;
+  /** Open windows by start, then by key. */
+  readonly #open = new Map<number, KeyGroup>();
+  #watermark = -Infinity;
+  #maxTimestamp = -Infinity;
+  /** Smallest end among open windows; Infinity when none is open. */
+  #nextCloseAt = Infinity;
+  #cachedStart = NaN;
+  #cachedGroup: KeyGroup | undefined;
+
+  constructor(options: TumblingWindowOptions) {
+    super();
+    const { size } = options;
+    if (!Number.isSafeInteger(size) || size < 1) {
+      throw new InvalidOptionError(`invalid window size ${size}: expected a whole number of milliseconds, at least 1`);
+    }
+    const lateness = options.allowedLateness ?? 0;
+    if (!Number.isSafeInteger(lateness) || lateness < 0) {
+      throw new InvalidOptionError(`invalid allowed lateness ${lateness}: expected a whole number of milliseconds, 0 or more`);
+    }
+    const range = validateRange({ min: options.min ?? DEFAULT_RANGE.min, max: options.max ?? DEFAULT_RANGE.max });
+    this.#size = size;
+    this.#lateness = lateness;
+    this.#timeField = options.timeField ?? 'timestamp';
+    this.#timeUnit = options.timeUnit ?? 'ms';
+    this.#getTime = compileFieldPath(this.#timeField);
+    this.#getValue = compileFieldPath(options.valueField ?? 'value');
+    this.#getKey = options.keyField === undefined ? undefined : compileFieldPath(options.keyField);
+    this.#rangeMin = range.min;
+    this.#rangeMax = range.max;
+    this.#onLate = options.onLate;
+    this.#onInvalid = options.onInvalid ?? 'fail';
+  }
+
+  /** The current watermark in epoch ms; -Infinity before the first event. */
+  get watermark(): number {
+    return this.#watermark;
+  }
+
+  /** Number of (window, key) aggregates held now. */
+  get openWindowCount(): number {
+    let count = 0;
+    for (const group of this.#open.values()) count += group.size;
+    return count;
+  }
+
+  push(event: Event): void {
+    this.stats.received++;
+    const raw = this.#getTime(event);
+    const timestamp = typeof raw === 'number' && this.#timeUnit === 'ms' && Number.isFinite(raw) ? raw : toEpochMs(raw, this.#timeUnit);
+    if (Number.isNaN(timestamp)) {
+      this.stats.invalid++;
+      if (this.#onInvalid === 'fail') {
+        throw new EvprocError('ERR_INVALID_EVENT', `${describeInvalidTimestamp(this.#timeField, raw)}. Fix the event, or skip such events with onInvalid: "skip".`);
+      }
+      return;
+    }
+
+    if (timestamp > this.#maxTimestamp) {
+      this.#maxTimestamp = timestamp;
+      this.#watermark = timestamp - this.#lateness;
+      if (this.#watermark >= this.#nextCloseAt) this.#closeUpTo(this.#watermark);
+    }
+
+    const size = this.#size;
+    const start = Math.floor(timestamp / size) * size;
+    if (start + size <= this.#watermark) {
+      this.stats.late++;
+      this.#onLate?.(event);
+      return;
+    }
+
+    let group: KeyGroup | undefined;
+    if (start === this.#cachedStart) {
+      group = this.#cachedGroup!;
+    } else {
+      group = this.#open.get(start);
+      if (group === undefined) {
+        group = new Map();
+        this.#open.set(start, group);
+        if (start + size < this.#nextCloseAt) this.#nextCloseAt = start + size;
+      }
+      this.#cachedStart = start;
+      this.#cachedGroup = group;
+    }
+
+    const key = this.#getKey === undefined ? NO_KEY : toWindowKey(this.#getKey(event));
+    let aggregate = group.get(key);
+    if (aggregate === undefined) {
+      aggregate = new WindowAggregate();
+      group.set(key, aggregate);
+    }
+    aggregate.add(this.#getValue(event), this.#rangeMin, this.#rangeMax);
+  }
+
+  override end(): void {
+    this.#closeUpTo(Infinity);
+    this.next.end();
+  }
+
+  /** Emits, in order of start then key, every open window whose end is at or before `watermark`. */
+  #closeUpTo(watermark: number): void {
+    const size = this.#size;
+    const due: number[] = [];
+    for (const start of this.#open.keys()) {
+      if (start + size <= watermark) due.push(start);
+    }
+    due.sort((a, b) => a - b);
+    const keyed = this.#getKey !== undefined;
+    for (const start of due) {
+      const group = this.#open.get(start)!;
+      this.#open.delete(start);
+      const keys = [...group.keys()];
+      if (keys.length > 1) keys.sort(compareWindowKeys);
+      for (const key of keys) {
+        this.stats.windows++;
+        this.next.push(group.get(key)!.toResult(start, start + size, keyed, key));
+      }
+    }
+    this.#cachedStart = NaN;
+    this.#cachedGroup = undefined;
+    let next = Infinity;
+    for (const start of this.#open.keys()) {
+      if (start + size < next) next = start + size;
+    }
+    this.#nextCloseAt = next;
+  }
+}
+
+/** Options of createTumblingWindow. */
+export interface TumblingWindowTransformOptions extends TumblingWindowOptions {
+  /** Readable-side buffer limit, in window results. Default 16. */
+  highWaterMark?: number;
+}
+
+/** Creates an objectMode Transform from events to WindowResults; see TumblingWindowOperator. */
+export function createTumblingWindow(options: TumblingWindowTransformOptions): OperatorTransform & { stats: WindowStats } {
+  const operator = new TumblingWindowOperator(options);
+  const transform = new OperatorTransform([operator], options.highWaterMark === undefined ? {} : { highWaterMark: options.highWaterMark });
+  return Object.assign(transform, { stats: operator.stats });
+}
