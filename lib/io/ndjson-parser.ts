@@ -54,14 +54,15 @@ export class NdjsonLineParser {
   readonly #timeField: string | undefined;
   readonly #getTime: FieldGetter | undefined;
   readonly #timeUnit: TimeUnit;
-  readonly #emit: (event: Event) => void;
+  readonly #emit: (event: Event, line: string) => void;
   readonly #decoder = new StringDecoder('utf8');
   #carry = '';
   #atStart = true;
   /** True while skipping the rest of an over-long line. */
   #discarding = false;
 
-  constructor(options: NdjsonParserOptions, emit: (event: Event) => void) {
+  /** `emit` gets each event with its line text, without the line end, for callers that keep the original JSON. */
+  constructor(options: NdjsonParserOptions, emit: (event: Event, line: string) => void) {
     this.inputName = options.inputName ?? 'stdin';
     this.#maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
     if (!Number.isSafeInteger(this.#maxLineBytes) || this.#maxLineBytes < 1) {
@@ -171,7 +172,7 @@ export class NdjsonLineParser {
       }
     }
     this.stats.events++;
-    this.#emit(value);
+    this.#emit(value, line);
   }
 
   #reject(reason: string, text: string, tooLong: boolean): void {

@@ -46,7 +46,7 @@ export class MultiInputParseOperator extends Operator<InputChunk, Event> {
   push(chunk: InputChunk): void {
     let parser = this.#parsers.get(chunk.input);
     if (parser === undefined) {
-      parser = new NdjsonLineParser({ ...this.#options, inputName: chunk.input }, (event) => this.next.push(event));
+      parser = new NdjsonLineParser({ ...this.#options, inputName: chunk.input }, (event, line) => this.emit(event, line));
       this.#parsers.set(chunk.input, parser);
     }
     try {
@@ -59,6 +59,11 @@ export class MultiInputParseOperator extends Operator<InputChunk, Event> {
     } finally {
       this.#refreshStats();
     }
+  }
+
+  /** Hands one parsed event on. Subclasses override it to pass on the line text too. */
+  protected emit(event: Event, _line: string): void {
+    this.next.push(event);
   }
 
   override end(): void {
