@@ -28,3 +28,5 @@ export {
   type TumblingWindowTransformOptions,
   type WindowStats,
 } from './window/tumbling-window.js';
+export { createNormalize, NormalizeLineOperator, NormalizeOperator, type NormalizeOptions, type NormalizeStats, type NormalizeTransformOptions, type OnMissingValue } from './transforms/normalize.js';
+export { JsonLineWriterOperator, LineTrackingParseOperator, RawLineOperator, type CurrentLine } from './transforms/raw-line.js';

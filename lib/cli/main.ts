@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { registerWindowCommand } from './commands/window.js';
+import { registerNormalizeCommand } from './commands/normalize.js';
 import { EXIT_CODES_HELP, EXIT_USAGE } from './exit-codes.js';
 
 function packageVersion(): string {
@@ -16,6 +17,7 @@ export function createProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .addHelpText('after', EXIT_CODES_HELP);
   registerWindowCommand(program);
+  registerNormalizeCommand(program);
   program.commands.forEach((command) => command.showHelpAfterError('(run with --help for usage)'));
   return program;
 }

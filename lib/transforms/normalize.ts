@@ -1,0 +1,144 @@
+/**
+ * The normalize stage: adds `normalized_value` (the value scaled to [0, 1]
+ * between min and max, clamped) and `severity` (Low, Medium, High or
+ * Critical) to each event.
+ *
+ * It keeps nothing between events: each event is pushed on before the next
+ * one is read, so its memory does not grow with the input.
+ */
+import { Operator } from '../core/operator.js';
+import { OperatorTransform } from '../core/operator-transform.js';
+import { InvalidOptionError } from '../errors.js';
+import type { Event } from '../event/event.js';
+import { compileFieldPath, type FieldGetter } from '../event/field-path.js';
+import { DEFAULT_RANGE, normalizeValue, severityOf, validateRange } from '../event/severity.js';
+import { appendMembers, removeMembers } from './json-text.js';
+import type { CurrentLine } from './raw-line.js';
+
+/** Handling of an event whose value is missing or not a number. */
+export type OnMissingValue = 'pass' | 'skip';
+
+/** Options of the normalize stage. The object is read once and not kept. */
+export interface NormalizeOptions {
+  /** Value that maps to 0. Default 0. */
+  min?: number;
+  /** Value that maps to 1. It may equal min, and then every value maps to 0.5. Default 100. */
+  max?: number;
+  /** Dotted path of the numeric value. Default "value". */
+  valueField?: string;
+  /**
+   * An event whose value is missing or not a JSON number: "pass" (default)
+   * hands it on unchanged, without the two fields; "skip" drops it. Either
+   * way it is counted in `stats.withoutValue`.
+   */
+  onMissingValue?: OnMissingValue;
+}
+
+/** Counters of a normalize stage. `received` = `delivered` + skipped events. */
+export interface NormalizeStats {
+  received: number;
+  delivered: number;
+  /** Events whose value was missing or not a number, passed on or skipped. */
+  withoutValue: number;
+}
+
+/** Names of the fields the stage adds. */
+export const NORMALIZE_FIELDS: ReadonlySet<string> = new Set(['normalized_value', 'severity']);
+
+export function parseOnMissingValue(text: string): OnMissingValue {
+  if (text === 'pass' || text === 'skip') return text;
+  throw new InvalidOptionError(`invalid missing-value mode ${JSON.stringify(text)}: expected pass or skip`);
+}
+
+/** Shared option checks and counters of both normalize operators. */
+abstract class NormalizeBase<Out> extends Operator<Event, Out> {
+  readonly stats: NormalizeStats = { received: 0, delivered: 0, withoutValue: 0 };
+  protected readonly min: number;
+  protected readonly max: number;
+  protected readonly getValue: FieldGetter;
+  protected readonly passWithoutValue: boolean;
+
+  constructor(options: NormalizeOptions) {
+    super();
+    const range = validateRange({ min: options.min ?? DEFAULT_RANGE.min, max: options.max ?? DEFAULT_RANGE.max });
+    this.min = range.min;
+    this.max = range.max;
+    this.getValue = compileFieldPath(options.valueField ?? 'value');
+    this.passWithoutValue = parseOnMissingValue(options.onMissingValue ?? 'pass') === 'pass';
+  }
+}
+
+/**
+ * Adds the two fields to a copy of each event; the input object is not
+ * changed. Fields of those names that the event already has are replaced in
+ * place, so their key order is kept.
+ */
+export class NormalizeOperator extends NormalizeBase<Event> {
+  push(event: Event): void {
+    this.stats.received++;
+    const value = this.getValue(event);
+    if (typeof value !== 'number') {
+      this.stats.withoutValue++;
+      if (!this.passWithoutValue) return;
+      this.stats.delivered++;
+      this.next.push(event);
+      return;
+    }
+    const normalized = normalizeValue(value, this.min, this.max);
+    this.stats.delivered++;
+    this.next.push({ ...event, normalized_value: normalized, severity: severityOf(normalized) });
+  }
+}
+
+/**
+ * The CLI form: pushes each event's original line with the two fields
+ * spliced in before the closing brace, so every other field keeps its exact
+ * text (an id of 12345678901234567890 is not rounded). When the event
+ * already has either field, both are first removed from the text and then
+ * appended with the new values. An event without a numeric value is pushed
+ * as its unchanged line.
+ */
+export class NormalizeLineOperator extends NormalizeBase<string> {
+  readonly #lines: CurrentLine;
+
+  constructor(options: NormalizeOptions, lines: CurrentLine) {
+    super(options);
+    this.#lines = lines;
+  }
+
+  push(event: Event): void {
+    this.stats.received++;
+    let line = this.#lines.lastLine;
+    const value = this.getValue(event);
+    if (typeof value !== 'number') {
+      this.stats.withoutValue++;
+      if (!this.passWithoutValue) return;
+      this.stats.delivered++;
+      this.next.push(line);
+      return;
+    }
+    const normalized = normalizeValue(value, this.min, this.max);
+    if (Object.hasOwn(event, 'normalized_value') || Object.hasOwn(event, 'severity')) {
+      line = removeMembers(line, NORMALIZE_FIELDS);
+    }
+    this.stats.delivered++;
+    this.next.push(appendMembers(line, `"normalized_value":${normalized},"severity":"${severityOf(normalized)}"`));
+  }
+}
+
+/** Options of createNormalize. */
+export interface NormalizeTransformOptions extends NormalizeOptions {
+  /** Readable-side buffer limit, in events. Default 16. */
+  highWaterMark?: number;
+}
+
+/**
+ * Creates an objectMode Transform that normalizes each event; see
+ * NormalizeOperator. Throws InvalidOptionError when min > max, either is
+ * not finite, or the value path is empty.
+ */
+export function createNormalize(options: NormalizeTransformOptions = {}): OperatorTransform & { stats: NormalizeStats } {
+  const operator = new NormalizeOperator(options);
+  const transform = new OperatorTransform([operator], options.highWaterMark === undefined ? {} : { highWaterMark: options.highWaterMark });
+  return Object.assign(transform, { stats: operator.stats });
+}
