@@ -30,3 +30,7 @@ export {
 } from './window/tumbling-window.js';
 export { createNormalize, NormalizeLineOperator, NormalizeOperator, type NormalizeOptions, type NormalizeStats, type NormalizeTransformOptions, type OnMissingValue } from './transforms/normalize.js';
 export { JsonLineWriterOperator, LineTrackingParseOperator, RawLineOperator, type CurrentLine } from './transforms/raw-line.js';
+
+export { Prng } from './generate/prng.js';
+export { SensorEventGenerator, type GeneratedEvent, type SensorModelOptions } from './generate/sensor-model.js';
+export { createGenerator, GeneratorSource, type GeneratorSourceOptions, type GeneratorStats } from './generate/generator-source.js';

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { registerWindowCommand } from './commands/window.js';
 import { registerNormalizeCommand } from './commands/normalize.js';
+import { registerGenerateCommand } from './commands/generate.js';
 import { EXIT_CODES_HELP, EXIT_USAGE } from './exit-codes.js';
 
 function packageVersion(): string {
@@ -18,6 +19,7 @@ export function createProgram(): Command {
     .addHelpText('after', EXIT_CODES_HELP);
   registerWindowCommand(program);
   registerNormalizeCommand(program);
+  registerGenerateCommand(program);
   program.commands.forEach((command) => command.showHelpAfterError('(run with --help for usage)'));
   return program;
 }
