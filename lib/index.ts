@@ -34,3 +34,4 @@ export { JsonLineWriterOperator, LineTrackingParseOperator, RawLineOperator, typ
 export { Prng } from './generate/prng.js';
 export { SensorEventGenerator, type GeneratedEvent, type SensorModelOptions } from './generate/sensor-model.js';
 export { createGenerator, GeneratorSource, type GeneratorSourceOptions, type GeneratorStats } from './generate/generator-source.js';
+export { createBuffer, BufferStream, MAX_BUFFER_CAPACITY, type BackpressurePolicy, type BufferOptions, type BufferStats } from './buffer/create-buffer.js';
