@@ -28,6 +28,14 @@ export {
   type TumblingWindowTransformOptions,
   type WindowStats,
 } from './window/tumbling-window.js';
+
+export { BatchOperator, createBatcher, DEFAULT_BATCH_COUNT, MAX_BATCH_COUNT, type Batch, type BatcherOptions, type BatcherTransformOptions, type BatchStats } from './batch/batcher.js';
+export { BatchLineOperator, formatBatchLine, RawEventParseOperator, type RawEvent } from './batch/raw-event.js';
+export { DEFAULT_TABLE, EVENT_COLUMNS, EventRowBuilder, validateTableName, type EventRow, type RowOptions } from './sinks/event-table.js';
+export { SinkStream, type BatchSink, type SinkStats, type SinkStreamOptions } from './sinks/sink.js';
+export { createSqliteSink, SqliteSink, sqliteTableDefinition, type SqliteSinkOptions } from './sinks/sqlite-sink.js';
+export { createPostgresSink, PostgresSink, postgresTableDefinition, type PostgresSinkOptions } from './sinks/postgres-sink.js';
+export { createSink, parseSinkUrl, type SinkTarget } from './sinks/sink-url.js';
 export { createNormalize, NormalizeLineOperator, NormalizeOperator, type NormalizeOptions, type NormalizeStats, type NormalizeTransformOptions, type OnMissingValue } from './transforms/normalize.js';
 export { JsonLineWriterOperator, LineTrackingParseOperator, RawLineOperator, type CurrentLine } from './transforms/raw-line.js';
 

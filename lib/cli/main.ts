@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { registerWindowCommand } from './commands/window.js';
+import { registerBatchCommand } from './commands/batch.js';
 import { registerNormalizeCommand } from './commands/normalize.js';
 import { registerGenerateCommand } from './commands/generate.js';
 import { EXIT_CODES_HELP, EXIT_USAGE } from './exit-codes.js';
@@ -18,6 +19,7 @@ export function createProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .addHelpText('after', EXIT_CODES_HELP);
   registerWindowCommand(program);
+  registerBatchCommand(program);
   registerNormalizeCommand(program);
   registerGenerateCommand(program);
   program.commands.forEach((command) => command.showHelpAfterError('(run with --help for usage)'));

@@ -1,0 +1,99 @@
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import { BatchOperator, DEFAULT_BATCH_COUNT, MAX_BATCH_COUNT } from '../../batch/batcher.js';
+import { BatchLineOperator, RawEventParseOperator, type RawEvent } from '../../batch/raw-event.js';
+import { OperatorTransform } from '../../core/operator-transform.js';
+import type { NdjsonSideFile } from '../../io/line-file.js';
+import { createSink, parseSinkUrl, type SinkTarget } from '../../sinks/sink-url.js';
+import type { SinkStream } from '../../sinks/sink.js';
+import { EXIT_CODES_HELP } from '../exit-codes.js';
+import { addReadOptions, addReportOptions, argParser, parseDurationArg, parsePositiveIntArg, parserOptionsOf, reportOptionsOf, type ReadOptions } from '../options.js';
+import { emptyCounters } from '../report.js';
+import { runCommand, type ReportOptions } from '../run-command.js';
+
+interface BatchCommandOptions extends ReadOptions, ReportOptions {
+  count: number;
+  ms: number;
+  to?: SinkTarget;
+}
+
+/** Default batch time limit of the command, in milliseconds. */
+const DEFAULT_BATCH_MS = 1000;
+
+function parseCountArg(text: string): number {
+  const count = parsePositiveIntArg(text);
+  if (count > MAX_BATCH_COUNT) throw new InvalidArgumentError(`expected at most ${MAX_BATCH_COUNT} events, got ${JSON.stringify(text)}`);
+  return count;
+}
+
+export function registerBatchCommand(program: Command): void {
+  const command = program
+    .command('batch')
+    .summary('group events into batches by count or time; write them as NDJSON or to SQLite or PostgreSQL')
+    .description(
+      'Group events into batches of up to --count events. A batch closes when it is full or when its first event has waited --ms, ' +
+        'whichever comes first; later events do not restart the timer, and no empty batch is ever written.\n' +
+        'Without --to, each batch is one NDJSON line on stdout: {"batch_id", "created_at" (epoch ms), "size", "events": [...]}, ' +
+        'with batch_id 1, 2, 3 … and the events as they were read. With --to, each batch is stored as table rows in one transaction.\n' +
+        'Reads the files given, in order, or stdin when there are none ("-" also means stdin).',
+    )
+    .argument('[inputs...]', 'NDJSON files to read; stdin when none')
+    .addOption(new Option('--count <n>', `maximum events per batch (1 to ${MAX_BATCH_COUNT})`).default(DEFAULT_BATCH_COUNT).argParser(parseCountArg))
+    .addOption(
+      new Option('--ms <duration>', 'maximum time the first event of a batch waits: milliseconds, or a number with a unit ms, s, m, h, d; 0 for no time limit')
+        .default(DEFAULT_BATCH_MS, '1s')
+        .argParser(parseDurationArg),
+    )
+    .addOption(new Option('--to <url>', 'store batches in a database instead of writing them to stdout: sqlite:PATH[?table=NAME] or postgres://[USER@]HOST[:PORT]/DATABASE[?table=NAME]').argParser(argParser(parseSinkUrl)));
+  addReadOptions(command);
+  addReportOptions(command);
+  command.addHelpText(
+    'after',
+    `
+Database sinks create the table (default "events") when it is missing, with the columns
+  batch_id, id, timestamp (epoch ms), source, value, event_type, event (the whole event as JSON; JSONB in PostgreSQL)
+Each batch is written in one transaction, and the next batch is requested only after it is committed, so a
+slow database slows reading instead of filling memory. A failed write rolls the batch back and stops the run
+with exit 1; the summary's "rows" counts committed rows only, and "delivered" counts committed batches.
+--time-field and --time-unit say how to read the timestamp column; events without a valid timestamp are kept
+(the column is null). PostgreSQL takes user, password and host from the URL or the PG* environment variables.
+
+Examples:
+  evproc batch --count 500 --ms 2s events.ndjson
+  cat events.ndjson | evproc batch --count 500 --to sqlite:events.db
+  evproc batch --to 'postgres://postgres@127.0.0.1:5432/test?table=sensor_events' events.ndjson
+${EXIT_CODES_HELP}`,
+  );
+  command.action(async (inputs: string[], options: BatchCommandOptions) => {
+    let deadLetter: NdjsonSideFile | undefined;
+    await runCommand('batch', inputs, reportOptionsOf(options), () => {
+      const read = parserOptionsOf(options, false);
+      deadLetter = read.deadLetter;
+      const parse = new RawEventParseOperator(read.parser);
+      const batcher = new BatchOperator<RawEvent>({ count: options.count, ...(options.ms === 0 ? {} : { ms: options.ms }) });
+      let sink: SinkStream | undefined;
+      let stage: OperatorTransform;
+      if (options.to === undefined) {
+        stage = new OperatorTransform([parse, batcher, new BatchLineOperator()], { writableObjectMode: true, readableObjectMode: false });
+      } else {
+        sink = createSink(options.to, { items: 'raw-events', timeField: options.timeField, timeUnit: options.timeUnit });
+        // One batch waits in this buffer while the sink writes another; the sink holds one more.
+        stage = new OperatorTransform([parse, batcher], { writableObjectMode: true, readableObjectMode: true, highWaterMark: 1 });
+      }
+      batcher.onTimerError = (err) => stage.destroy(err as Error);
+      stage.once('close', () => batcher.cancel());
+      return {
+        stages: [stage],
+        ...(sink === undefined ? {} : { output: sink }),
+        unit: 'batches',
+        counters: () => ({
+          ...emptyCounters(),
+          received: parse.stats.events + parse.stats.invalid,
+          delivered: sink === undefined ? batcher.stats.batches : sink.stats.batches,
+          invalid: parse.stats.invalid,
+          ...(sink === undefined ? {} : { rows: sink.stats.rows }),
+        }),
+        close: () => deadLetter?.close(),
+      };
+    });
+  });
+}

@@ -1,0 +1,165 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { DEFAULT_TABLE, EVENT_COLUMNS, quoteIdentifier, validateTableName, type EventRow } from './event-table.js';
+import { SinkStream, type BatchSink, type SinkStreamOptions } from './sink.js';
+
+/** Options of the PostgreSQL sink. */
+export interface PostgresSinkOptions extends SinkStreamOptions {
+  /** A libpq-style URL, postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE; PG* environment variables fill in what it leaves out. */
+  connectionString: string;
+  /** Table to write; created when missing. Default "events". */
+  table?: string;
+  /** How rows are loaded: "copy" (COPY FROM STDIN, default) or "insert" (multi-row INSERTs). */
+  bulkLoad?: 'copy' | 'insert';
+}
+
+/** Rows per INSERT statement with bulkLoad "insert": 7 parameters a row stays far below PostgreSQL's 65,535. */
+const ROWS_PER_INSERT = 1000;
+
+/** Text gathered per COPY data message, in UTF-16 code units. */
+const COPY_CHUNK_CHARS = 64 * 1024;
+
+/** Returns the CREATE TABLE statement the PostgreSQL sink runs (IF NOT EXISTS). */
+export function postgresTableDefinition(table: string): string {
+  return `CREATE TABLE IF NOT EXISTS ${quoteIdentifier(table)} (
+  "batch_id" BIGINT NOT NULL,
+  "id" TEXT,
+  "timestamp" BIGINT,
+  "source" TEXT,
+  "value" DOUBLE PRECISION,
+  "event_type" TEXT,
+  "event" JSONB NOT NULL
+)`;
+}
+
+/**
+ * Returns the URL without user name, password and query, for messages:
+ * postgres://HOST:PORT/DATABASE.
+ */
+export function describePostgresUrl(connectionString: string): string {
+  try {
+    const url = new URL(connectionString);
+    return `postgres://${url.host}${url.pathname}`;
+  } catch {
+    return 'postgres://(unparsable URL)';
+  }
+}
+
+/**
+ * Writes rows to a PostgreSQL table over one connection (the `pg` client).
+ * Each batch runs BEGIN, the load, COMMIT; on any error it runs ROLLBACK and
+ * rejects, so a batch is stored whole or not at all.
+ */
+export class PostgresSink implements BatchSink {
+  readonly target: string;
+  readonly #connectionString: string;
+  readonly #table: string;
+  readonly #bulkLoad: 'copy' | 'insert';
+  #client: pg.Client | undefined;
+  /** An error the client reported between queries, such as a dropped connection. */
+  #connectionError: Error | undefined;
+
+  constructor(options: PostgresSinkOptions) {
+    this.#connectionString = options.connectionString;
+    this.#table = validateTableName(options.table ?? DEFAULT_TABLE);
+    this.#bulkLoad = options.bulkLoad ?? 'copy';
+    this.target = `PostgreSQL table "${this.#table}" at ${describePostgresUrl(options.connectionString)}`;
+  }
+
+  async open(): Promise<void> {
+    const client = new pg.Client({ connectionString: this.#connectionString, application_name: 'evproc' });
+    client.on('error', (err) => {
+      this.#connectionError = err;
+    });
+    this.#client = client;
+    await client.connect();
+    await client.query(postgresTableDefinition(this.#table));
+  }
+
+  async writeRows(rows: EventRow[]): Promise<void> {
+    const client = this.#client;
+    if (client === undefined) throw new Error('the connection is not open');
+    if (this.#connectionError !== undefined) throw this.#connectionError;
+    await client.query('BEGIN');
+    try {
+      if (this.#bulkLoad === 'copy') await this.#copyRows(client, rows);
+      else await this.#insertRows(client, rows);
+      await client.query('COMMIT');
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw err;
+    }
+  }
+
+  async close(): Promise<void> {
+    const client = this.#client;
+    this.#client = undefined;
+    if (client !== undefined) await client.end();
+  }
+
+  async #copyRows(client: pg.Client, rows: EventRow[]): Promise<void> {
+    const columns = EVENT_COLUMNS.map(quoteIdentifier).join(', ');
+    const copy = client.query(copyFrom(`COPY ${quoteIdentifier(this.#table)} (${columns}) FROM STDIN`));
+    await pipeline(Readable.from(copyTextChunks(rows), { objectMode: false }), copy);
+  }
+
+  async #insertRows(client: pg.Client, rows: EventRow[]): Promise<void> {
+    const columns = EVENT_COLUMNS.map(quoteIdentifier).join(', ');
+    for (let start = 0; start < rows.length; start += ROWS_PER_INSERT) {
+      const chunk = rows.slice(start, start + ROWS_PER_INSERT);
+      const values: unknown[] = [];
+      const tuples: string[] = [];
+      for (const row of chunk) {
+        const base = values.length;
+        tuples.push(`($${base + 1}, $${base + 2}, $${base + 3}, $${base + 4}, $${base + 5}, $${base + 6}, $${base + 7})`);
+        values.push(row.batch_id, row.id, row.timestamp, row.source, row.value, row.event_type, row.event);
+      }
+      await client.query(`INSERT INTO ${quoteIdentifier(this.#table)} (${columns}) VALUES ${tuples.join(', ')}`, values);
+    }
+  }
+}
+
+/** Yields the rows in COPY text format, in chunks of about 64 Ki characters. */
+function* copyTextChunks(rows: EventRow[]): Generator<string> {
+  let text = '';
+  for (const row of rows) {
+    text +=
+      `${row.batch_id}\t${copyField(row.id)}\t${copyNumber(row.timestamp)}\t${copyField(row.source)}\t` +
+      `${copyNumber(row.value)}\t${copyField(row.event_type)}\t${copyField(row.event)}\n`;
+    if (text.length >= COPY_CHUNK_CHARS) {
+      yield text;
+      text = '';
+    }
+  }
+  if (text.length > 0) yield text;
+}
+
+/** Escapes a text field for COPY text format; null becomes \N. */
+function copyField(value: string | null): string {
+  if (value === null) return '\\N';
+  return /[\\\n\r\t]/.test(value) ? value.replace(/[\\\n\r\t]/g, escapeCopyChar) : value;
+}
+
+function escapeCopyChar(char: string): string {
+  switch (char) {
+    case '\\':
+      return '\\\\';
+    case '\n':
+      return '\\n';
+    case '\r':
+      return '\\r';
+    default:
+      return '\\t';
+  }
+}
+
+function copyNumber(value: number | null): string {
+  return value === null ? '\\N' : String(value);
+}
+
+/** Creates a Writable that stores each batch in a PostgreSQL table; see SinkStream. */
+export function createPostgresSink(options: PostgresSinkOptions): SinkStream {
+  return new SinkStream(new PostgresSink(options), options);
+}
