@@ -43,3 +43,9 @@ export { Prng } from './generate/prng.js';
 export { SensorEventGenerator, type GeneratedEvent, type SensorModelOptions } from './generate/sensor-model.js';
 export { createGenerator, GeneratorSource, type GeneratorSourceOptions, type GeneratorStats } from './generate/generator-source.js';
 export { createBuffer, BufferStream, MAX_BUFFER_CAPACITY, type BackpressurePolicy, type BufferOptions, type BufferStats } from './buffer/create-buffer.js';
+
+export { buildAlert, type AlertWindow, type AnomalyAlert, type WindowDecision, type WindowDetector } from './anomaly/anomaly-alert.js';
+export { FirstWindowRule, type FirstWindowRuleOptions } from './anomaly/first-window-rule.js';
+export { ADAPTIVE_DEFAULTS, AdaptiveBaseline, type AdaptiveBaselineOptions } from './anomaly/adaptive-baseline.js';
+export { createWindowAnomalyDetector, parseBaselineMode, WindowAnomalyOperator, type AnomalyStats, type BaselineMode, type WindowAnomalyOptions, type WindowAnomalyTransformOptions } from './anomaly/window-anomaly.js';
+export { evaluateAgainstLabels, type EvaluationOptions, type EvaluationResult } from './anomaly/label-evaluation.js';
