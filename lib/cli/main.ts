@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { registerWindowCommand } from './commands/window.js';
 import { registerBatchCommand } from './commands/batch.js';
 import { registerNormalizeCommand } from './commands/normalize.js';
+import { registerBufferCommand } from './commands/buffer.js';
 import { registerGenerateCommand } from './commands/generate.js';
 import { registerAnomaliesCommand } from './commands/anomalies.js';
 import { EXIT_CODES_HELP, EXIT_USAGE } from './exit-codes.js';
@@ -22,6 +23,7 @@ export function createProgram(): Command {
   registerWindowCommand(program);
   registerBatchCommand(program);
   registerNormalizeCommand(program);
+  registerBufferCommand(program);
   registerGenerateCommand(program);
   registerAnomaliesCommand(program);
   program.commands.forEach((command) => command.showHelpAfterError('(run with --help for usage)'));
