@@ -49,3 +49,5 @@ export { FirstWindowRule, type FirstWindowRuleOptions } from './anomaly/first-wi
 export { ADAPTIVE_DEFAULTS, AdaptiveBaseline, type AdaptiveBaselineOptions } from './anomaly/adaptive-baseline.js';
 export { createWindowAnomalyDetector, parseBaselineMode, WindowAnomalyOperator, type AnomalyStats, type BaselineMode, type WindowAnomalyOptions, type WindowAnomalyTransformOptions } from './anomaly/window-anomaly.js';
 export { evaluateAgainstLabels, type EvaluationOptions, type EvaluationResult } from './anomaly/label-evaluation.js';
+export { compileExpression, ExpressionError, type EventPredicate } from './transforms/expression.js';
+export { createFilter, FilterOperator, type FilterOptions, type FilterStats, type FilterTransformOptions } from './transforms/filter.js';

@@ -4,6 +4,7 @@ import { registerWindowCommand } from './commands/window.js';
 import { registerBatchCommand } from './commands/batch.js';
 import { registerNormalizeCommand } from './commands/normalize.js';
 import { registerBufferCommand } from './commands/buffer.js';
+import { registerFilterCommand } from './commands/filter.js';
 import { registerGenerateCommand } from './commands/generate.js';
 import { registerAnomaliesCommand } from './commands/anomalies.js';
 import { EXIT_CODES_HELP, EXIT_USAGE } from './exit-codes.js';
@@ -24,6 +25,7 @@ export function createProgram(): Command {
   registerBatchCommand(program);
   registerNormalizeCommand(program);
   registerBufferCommand(program);
+  registerFilterCommand(program);
   registerGenerateCommand(program);
   registerAnomaliesCommand(program);
   program.commands.forEach((command) => command.showHelpAfterError('(run with --help for usage)'));
