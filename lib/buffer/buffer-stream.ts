@@ -8,8 +8,8 @@
  * where the policy can act on it.
  *
  * When it pushes back: with "block", the write callback of an item that
- * finds the ring full is held until the reader takes an item, so the writer
- * waits (native stream backpressure; nothing is dropped). The other
+ * finds the ring full is held until the reader takes an item. So the writer
+ * waits, through native stream backpressure, and nothing is dropped. The other
  * policies call every write callback at once and drop instead, so the
  * writer never waits.
  *

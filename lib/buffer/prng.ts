@@ -1,8 +1,8 @@
 /**
- * mulberry32: a 32-bit seeded pseudo-random generator (Tommy Ettinger's
- * public-domain algorithm). Not for cryptography; it is here so that
- * sampling with the same seed keeps the same items on every run.
- * Returns numbers in [0, 1).
+ * Creates a mulberry32 generator: a small seeded pseudo-random generator
+ * with 32 bits of state. It is not for cryptography. It is here so that
+ * sampling with the same seed keeps the same items on every run. The
+ * generator returns numbers in [0, 1).
  */
 export function mulberry32(seed: number): () => number {
   let state = seed >>> 0;

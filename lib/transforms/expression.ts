@@ -1,9 +1,9 @@
 /**
  * The filter expression language: a small hand-written parser that turns
  * `--where` text into a predicate built from closures. Nothing is generated
- * as code and nothing is looked up outside the event: field paths read own
- * properties only, and there are no function calls, so text such as
- * `constructor.constructor("return process")()` is a syntax error and
+ * as code, and nothing is looked up outside the event. Field paths read own
+ * properties only and there are no function calls, so text such as
+ * `constructor.constructor("return process")()` is a syntax error, and
  * `__proto__` is an ordinary (usually missing) field.
  *
  * Grammar, lowest precedence first:
@@ -140,7 +140,7 @@ function tokenize(expression: string): Token[] {
 /** A compiled node: returns the value, or undefined for missing. */
 type Evaluator = (event: Record<string, unknown>) => unknown;
 
-/** What a node can produce, checked once so a condition cannot be arithmetic or a constant text. */
+/** Result type of a node, checked once so that the whole expression cannot be arithmetic or a constant. */
 type NodeKind = 'condition' | 'value' | 'path';
 
 interface Node {
