@@ -6,7 +6,7 @@ import { toEpochMs, type TimeUnit } from '../event/timestamp.js';
 /** Table written when the sink URL names none. */
 export const DEFAULT_TABLE = 'events';
 
-/** Longest table name, in characters; PostgreSQL truncates identifiers past 63 bytes. */
+/** Maximum table name length, in characters; PostgreSQL truncates identifiers past 63 bytes. */
 export const MAX_TABLE_NAME_LENGTH = 63;
 
 const TABLE_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -36,7 +36,7 @@ export function quoteIdentifier(name: string): string {
 
 /**
  * One table row per event. The known event fields get their own columns
- * so they can be indexed and filtered; `event` holds the whole event as
+ * so they can be indexed and filtered. `event` contains the whole event as
  * JSON text, so no field is lost.
  */
 export interface EventRow {
@@ -80,7 +80,7 @@ export class EventRowBuilder {
   /** Builds the row of one event; `text` is its original JSON when known, else the event is serialized. */
   rowOf(batchId: number, event: Event, text: string | undefined): EventRow {
     const time = Math.round(toEpochMs(this.#getTime(event), this.#timeUnit));
-    // NOTE: a numeric id beyond 2^53 has lost digits in JSON.parse, so the id column holds the rounded number; the event column keeps the original text.
+    // NOTE: a numeric id beyond 2^53 has lost digits in JSON.parse, so the id column gets the rounded number; the event column keeps the original text.
     return {
       batch_id: batchId,
       id: textOf(event.id),

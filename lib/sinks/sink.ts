@@ -22,7 +22,7 @@ import { EventRowBuilder, type EventRow, type RowOptions } from './event-table.j
 
 /** A database table that takes batches of rows, one transaction per batch. */
 export interface BatchSink {
-  /** Where rows go, for messages: for example `SQLite table "events" in events.db`. No password appears in it. */
+  /** Description of the table for messages, for example `SQLite table "events" in events.db`; never contains a password. */
   readonly target: string;
   /** Connects or opens the database and creates the table if it is missing. */
   open(): Promise<void>;
@@ -43,9 +43,9 @@ export interface SinkStats {
 /** Options of a sink stream. */
 export interface SinkStreamOptions extends RowOptions {
   /**
-   * What the batches carry: "events" (default) for plain event objects, as
-   * createBatcher emits them, or "raw-events" for RawEvents, whose original
-   * line text is stored in the event column unchanged.
+   * Kind of item in each batch's `events`: "events" (default) for plain
+   * event objects, as createBatcher emits them, or "raw-events" for
+   * RawEvents, whose original line text goes to the event column unchanged.
    */
   items?: 'events' | 'raw-events';
 }

@@ -25,9 +25,8 @@ export function sqliteTableDefinition(table: string): string {
 
 /**
  * Writes rows to a SQLite table with better-sqlite3. Each batch is one
- * transaction of prepared INSERTs. better-sqlite3 is synchronous, so a batch
- * blocks the event loop while it is written; that is usually shorter than
- * the cost of an asynchronous driver at these row counts.
+ * transaction of prepared INSERTs. better-sqlite3 is synchronous, so the
+ * event loop waits while a batch is written.
  */
 export class SqliteSink implements BatchSink {
   readonly target: string;

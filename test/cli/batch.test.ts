@@ -1,6 +1,35 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import Database from 'better-sqlite3';
 import t from 'tap';
+import { sqliteTableDefinition } from '../../lib/sinks/sqlite-sink.js';
 import { EVPROC_BIN, parseLines, runCli } from '../helpers/cli.js';
+import { PG_URL, postgresUnavailable, query, uniqueTable } from '../sinks/postgres.js';
+
+const tmp = mkdtempSync(join(tmpdir(), 'evproc-batch-'));
+
+/** The sensor data, unpacked: 18,914 events with unique ids wsn-1 … wsn-18914. */
+const sensorText = gunzipSync(readFileSync(new URL('../../data/wsn-single-hop.ndjson.gz', import.meta.url))).toString('utf8');
+const sensorIds = sensorText
+  .split('\n')
+  .filter((line) => line.length > 0)
+  .map((line) => (JSON.parse(line) as { id: string }).id);
+
+/** Returns a SHA-256 of the ids in sorted order, so two sets of ids compare with one string. */
+function idChecksum(ids: string[]): string {
+  return createHash('sha256').update([...ids].sort().join('\n')).digest('hex');
+}
+
+/** Splits text into chunks of `size` characters, to feed stdin in awkward pieces. */
+function chunksOf(text: string, size: number): string[] {
+  const chunks: string[] = [];
+  for (let i = 0; i < text.length; i += size) chunks.push(text.slice(i, i + size));
+  return chunks;
+}
 
 const lines = (...events: unknown[]) => events.map((event) => JSON.stringify(event)).join('\n') + '\n';
 
@@ -158,3 +187,96 @@ for (const [signal, code] of [
     child.stdin.destroy();
   });
 }
+
+t.test('sensor data into SQLite once', async (t) => {
+  const path = join(tmp, 'events.db');
+  const result = await runCli(['batch', '--count', '500', '--to', `sqlite:${path}`, '--stats'], { stdin: chunksOf(sensorText, 100_003) });
+  t.equal(result.code, 0, result.stderr);
+  t.equal(result.stdout, '');
+  t.equal(result.stderr, 'evproc batch summary: received 18914 events, delivered 38 batches, dropped 0, invalid 0, late 0, rows 18914\n');
+  const db = new Database(path, { readonly: true });
+  const ids = (db.prepare('SELECT id FROM events').all() as Array<{ id: string }>).map((row) => row.id);
+  const stats = db.prepare('SELECT count(DISTINCT id) AS ids, max(batch_id) AS batches, min(timestamp) AS first FROM events').get();
+  const alerts = db.prepare("SELECT count(*) AS n FROM events WHERE event_type = 'Alert'").get();
+  const sample = db.prepare("SELECT source, value, event FROM events WHERE id = 'wsn-1'").get() as { source: string; value: number; event: string };
+  db.close();
+  t.equal(ids.length, sensorIds.length);
+  t.equal(idChecksum(ids), idChecksum(sensorIds));
+  t.same(stats, { ids: 18914, batches: 38, first: 1273363200000 });
+  t.same(alerts, { n: 149 });
+  t.equal(sample.source, 'single-hop/mote-1');
+  t.equal(sample.value, 27.97);
+  t.equal(sample.event, sensorText.slice(0, sensorText.indexOf('\n')));
+});
+
+t.test('failed SQLite write stops the run', async (t) => {
+  const path = join(tmp, 'trigger.db');
+  const db = new Database(path);
+  db.exec(sqliteTableDefinition('sensor'));
+  // wsn-1200 is in batch 3 (events 1001 to 1500), so batches 1 and 2 are committed first.
+  db.exec(`CREATE TRIGGER reject_one BEFORE INSERT ON sensor WHEN NEW.id = 'wsn-1200' BEGIN SELECT RAISE(ABORT, 'wsn-1200 rejected'); END`);
+  db.close();
+  const result = await runCli(['batch', '--count', '500', '--to', `sqlite:${path}?table=sensor`], { stdin: chunksOf(sensorText, 65_536) });
+  t.equal(result.code, 1);
+  t.match(result.stderr, /^evproc batch summary: received \d+ events, delivered 2 batches, dropped 0, invalid 0, late 0, rows 1000\n/);
+  t.match(
+    result.stderr,
+    `evproc batch: error: failed to write batch 3 (500 events) to SQLite table "sensor" in ${path}: wsn-1200 rejected; the batch was rolled back, 2 earlier batches (1000 rows) stay committed\n`,
+  );
+  const check = new Database(path, { readonly: true });
+  const count = check.prepare('SELECT count(*) AS n, max(batch_id) AS last FROM sensor').get();
+  check.close();
+  t.same(count, { n: 1000, last: 2 });
+});
+
+t.test('sqlite path in a missing directory', async (t) => {
+  const path = join(tmp, 'missing', 'x.db');
+  const result = await runCli(['batch', '--to', `sqlite:${path}`], { stdin: '{"id":1}\n' });
+  t.equal(result.code, 1);
+  t.match(result.stderr, `evproc batch: error: cannot open SQLite table "events" in ${path}: Cannot open database because the directory does not exist\n`);
+});
+
+t.test('PostgreSQL runs', async (t) => {
+  const unavailable = await postgresUnavailable();
+  if (unavailable !== undefined) {
+    t.plan(0, unavailable);
+    return;
+  }
+  const tables: string[] = [];
+  t.teardown(async () => {
+    for (const name of tables) await query(`DROP TABLE IF EXISTS "${name}"`);
+  });
+
+  t.test('sensor data into PostgreSQL once', async (t) => {
+    const table = uniqueTable('cli_sensor');
+    tables.push(table);
+    const result = await runCli(['batch', '--count', '500', '--to', `${PG_URL}?table=${table}`, '--stats'], { stdin: chunksOf(sensorText, 100_003) });
+    t.equal(result.code, 0, result.stderr);
+    t.equal(result.stderr, 'evproc batch summary: received 18914 events, delivered 38 batches, dropped 0, invalid 0, late 0, rows 18914\n');
+    const ids = (await query<{ id: string }>(`SELECT id FROM "${table}"`)).map((row) => row.id);
+    t.equal(ids.length, sensorIds.length);
+    t.equal(idChecksum(ids), idChecksum(sensorIds));
+    const [stats] = await query(`SELECT count(DISTINCT id)::int AS ids, max(batch_id)::int AS batches, sum((event->>'label')::int)::int AS labelled FROM "${table}"`);
+    t.same(stats, { ids: 18914, batches: 38, labelled: 149 });
+  });
+
+  t.test('failed PostgreSQL write stops the run', async (t) => {
+    const table = uniqueTable('cli_check');
+    tables.push(table);
+    await query(`CREATE TABLE "${table}" (batch_id BIGINT NOT NULL, id TEXT CHECK (id <> 'wsn-1200'), timestamp BIGINT, source TEXT, value DOUBLE PRECISION, event_type TEXT, event JSONB NOT NULL)`);
+    const result = await runCli(['batch', '--count', '500', '--to', `${PG_URL}?table=${table}`], { stdin: chunksOf(sensorText, 65_536) });
+    t.equal(result.code, 1);
+    t.match(result.stderr, /^evproc batch summary: received \d+ events, delivered 2 batches, dropped 0, invalid 0, late 0, rows 1000\n/);
+    t.match(result.stderr, `evproc batch: error: failed to write batch 3 (500 events) to PostgreSQL table "${table}" at postgres://127.0.0.1:5432/test: new row for relation "${table}" violates check constraint`);
+    t.match(result.stderr, /the batch was rolled back, 2 earlier batches \(1000 rows\) stay committed\n$/);
+    const [count] = await query(`SELECT count(*)::int AS n, max(batch_id)::int AS last FROM "${table}"`);
+    t.same(count, { n: 1000, last: 2 });
+  });
+
+  t.test('unreachable server fails clearly', async (t) => {
+    const result = await runCli(['batch', '--to', 'postgres://postgres:secret@127.0.0.1:1/test'], { stdin: '{"id":1}\n' });
+    t.equal(result.code, 1);
+    t.match(result.stderr, 'evproc batch: error: cannot open PostgreSQL table "events" at postgres://127.0.0.1:1/test: connect ECONNREFUSED 127.0.0.1:1\n');
+    t.notMatch(result.stderr, 'secret');
+  });
+});

@@ -76,7 +76,7 @@ ${EXIT_CODES_HELP}`,
         stage = new OperatorTransform([parse, batcher, new BatchLineOperator()], { writableObjectMode: true, readableObjectMode: false });
       } else {
         sink = createSink(options.to, { items: 'raw-events', timeField: options.timeField, timeUnit: options.timeUnit });
-        // One batch waits in this buffer while the sink writes another; the sink holds one more.
+        // One batch waits in this buffer while the sink writes another; the sink buffers one more.
         stage = new OperatorTransform([parse, batcher], { writableObjectMode: true, readableObjectMode: true, highWaterMark: 1 });
       }
       batcher.onTimerError = (err) => stage.destroy(err as Error);
