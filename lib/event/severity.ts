@@ -22,6 +22,9 @@ export function validateRange(range: NormalizationRange): NormalizationRange {
   if (min > max) {
     throw new InvalidOptionError(`invalid normalization range: min ${min} is greater than max ${max}`);
   }
+  if (!Number.isFinite(max - min)) {
+    throw new InvalidOptionError(`invalid normalization range: the width max - min (${max} - ${min}) overflows a double`);
+  }
   return { min, max };
 }
 

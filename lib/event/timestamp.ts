@@ -51,16 +51,20 @@ export function parseIsoTimestamp(text: string): number {
   return utc.getTime() - offsetMinutes * 60_000;
 }
 
+/** Largest distance from the epoch that a JavaScript Date can hold, in ms (about 275,000 years). */
+export const MAX_EPOCH_MS = 8.64e15;
+
 /**
  * Converts a timestamp field to epoch milliseconds, or returns NaN when it is
  * missing or invalid. Numbers (and strings of digits) are read in `unit`;
  * epoch seconds are rounded to the nearest millisecond. Other strings must be
- * ISO-8601.
+ * ISO-8601. Times beyond ±MAX_EPOCH_MS are invalid, because one such outlier
+ * would push the watermark past every real event.
  */
 export function toEpochMs(raw: unknown, unit: TimeUnit): number {
   if (typeof raw === 'number') {
-    if (!Number.isFinite(raw)) return NaN;
-    return unit === 'ms' ? raw : Math.round(raw * 1000);
+    const ms = unit === 'ms' ? raw : Math.round(raw * 1000);
+    return ms >= -MAX_EPOCH_MS && ms <= MAX_EPOCH_MS ? ms : NaN;
   }
   if (typeof raw !== 'string') return NaN;
   if (NUMERIC_PATTERN.test(raw)) return toEpochMs(Number(raw), unit);
@@ -70,5 +74,6 @@ export function toEpochMs(raw: unknown, unit: TimeUnit): number {
 /** Explains why `toEpochMs` returned NaN, for error messages. */
 export function describeInvalidTimestamp(field: string, raw: unknown): string {
   if (raw === undefined) return `missing timestamp field "${field}"`;
-  return `invalid timestamp in field "${field}": ${JSON.stringify(raw)} is neither a finite epoch number nor an ISO-8601 date-time`;
+  const shown = typeof raw === 'number' ? String(raw) : JSON.stringify(raw);
+  return `invalid timestamp in field "${field}": ${shown} is neither an epoch number within ±${MAX_EPOCH_MS} ms nor an ISO-8601 date-time`;
 }

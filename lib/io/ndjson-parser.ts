@@ -126,6 +126,13 @@ export class NdjsonLineParser {
     }
   }
 
+  /** Ends a cut-off input: a partial last line is dropped, not parsed. */
+  abandon(): void {
+    this.#decoder.end();
+    this.#carry = '';
+    this.#discarding = false;
+  }
+
   #appendPartial(text: string): void {
     if (this.#discarding) return;
     this.#carry += text;

@@ -27,6 +27,12 @@ export class NdjsonParseOperator extends Operator<Buffer | string, Event> {
   }
 }
 
+/** Told which input the next events come from, and when an input has ended. */
+export interface InputObserver {
+  selectInput(input: string): void;
+  endInput(input: string): void;
+}
+
 /**
  * Parses InputChunks from several named inputs, with one line parser (own
  * line numbers, own partial line) per input, so chunks of different inputs
@@ -35,6 +41,10 @@ export class NdjsonParseOperator extends Operator<Buffer | string, Event> {
 export class MultiInputParseOperator extends Operator<InputChunk, Event> {
   readonly #options: NdjsonParserOptions;
   readonly #parsers = new Map<string, NdjsonLineParser>();
+  /** The parser of the chunk being read, for positions in messages. */
+  #current: NdjsonLineParser | undefined;
+  /** Receives input switches and ends, so a window can keep one watermark per input. */
+  inputObserver: InputObserver | undefined;
   readonly stats: ParserStats = { lines: 0, events: 0, invalid: 0 };
   #finishedStats: ParserStats = { lines: 0, events: 0, invalid: 0 };
 
@@ -49,10 +59,15 @@ export class MultiInputParseOperator extends Operator<InputChunk, Event> {
       parser = new NdjsonLineParser({ ...this.#options, inputName: chunk.input }, (event, line) => this.emit(event, line));
       this.#parsers.set(chunk.input, parser);
     }
+    if (parser !== this.#current) {
+      this.#current = parser;
+      this.inputObserver?.selectInput(chunk.input);
+    }
     try {
       if (chunk.data === null) {
         parser.finish();
         this.#retire(chunk.input, parser);
+        this.inputObserver?.endInput(chunk.input);
       } else {
         parser.write(chunk.data);
       }
@@ -66,10 +81,21 @@ export class MultiInputParseOperator extends Operator<InputChunk, Event> {
     this.next.push(event);
   }
 
+  /** The input name and line number of the event being pushed, as `input:line`. */
+  position(): string {
+    const parser = this.#current;
+    return parser === undefined ? 'input' : `${parser.inputName}:${parser.lineNumber}`;
+  }
+
+  /**
+   * Ends every input. An input that did not get its end marker was cut off
+   * (the source was stopped by a signal), so its partial last line is
+   * dropped rather than parsed as if it were complete.
+   */
   override end(): void {
     try {
       for (const [input, parser] of [...this.#parsers]) {
-        parser.finish();
+        parser.abandon();
         this.#retire(input, parser);
       }
     } finally {

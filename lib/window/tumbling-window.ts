@@ -28,8 +28,26 @@ export interface TumblingWindowOptions {
   max?: number;
   /** Called with every late event (its window was already emitted). */
   onLate?: (event: Event) => void;
-  /** What to do with an event without a valid timestamp: "fail" (default) or "skip" (count it). */
+  /**
+   * What to do with an event without a valid timestamp, or whose key cannot
+   * be serialized: "fail" (default) or "skip" (count it).
+   */
   onInvalid?: OnError;
+  /** Returns where the current event came from (`input:line`), for error messages. */
+  describePosition?: () => string;
+  /**
+   * Names of the inputs that will feed this window through selectInput and
+   * endInput. Each input then keeps its own highest timestamp, and the
+   * watermark follows the slowest input that has not ended, so interleaved
+   * inputs that are each in order produce no late events. Until every named
+   * input has sent an event or ended, no window closes. Default: one input.
+   */
+  inputs?: readonly string[];
+}
+
+/** Highest timestamp seen on one input. */
+interface InputClock {
+  max: number;
 }
 
 /** Counters of a window stage. */
@@ -74,12 +92,18 @@ export class TumblingWindowOperator extends Operator<Event, WindowResult> {
   readonly #rangeMax: number;
   readonly #onLate: ((event: Event) => void) | undefined;
   readonly #onInvalid: OnError;
+  readonly #describePosition: (() => string) | undefined;
   /** Open windows by start, then by key. */
   readonly #open = new Map<number, KeyGroup>();
+  /** Starts of the open windows, ascending; entries before #firstStart are closed. */
+  #starts: number[] = [];
+  #firstStart = 0;
   #watermark = -Infinity;
-  #maxTimestamp = -Infinity;
-  /** Smallest end among open windows; Infinity when none is open. */
-  #nextCloseAt = Infinity;
+  /** Open inputs by name; one unnamed input when the option `inputs` is not given. */
+  readonly #inputClocks = new Map<string, InputClock>();
+  #currentClock: InputClock = { max: -Infinity };
+  /** Minimum of the open inputs' highest timestamps. */
+  #slowestMax = -Infinity;
   #cachedStart = NaN;
   #cachedGroup: KeyGroup | undefined;
 
@@ -105,6 +129,26 @@ export class TumblingWindowOperator extends Operator<Event, WindowResult> {
     this.#rangeMax = range.max;
     this.#onLate = options.onLate;
     this.#onInvalid = options.onInvalid ?? 'fail';
+    this.#describePosition = options.describePosition;
+    for (const input of options.inputs ?? []) this.#inputClocks.set(input, { max: -Infinity });
+    if (this.#inputClocks.size === 0) this.#inputClocks.set('', this.#currentClock);
+  }
+
+  /** Makes the following events count toward the clock of `input`. */
+  selectInput(input: string): void {
+    let clock = this.#inputClocks.get(input);
+    if (clock === undefined) {
+      // An input that was not named up front joins from its first event on.
+      clock = { max: -Infinity };
+      this.#inputClocks.set(input, clock);
+    }
+    this.#currentClock = clock;
+  }
+
+  /** Stops waiting for `input`: the watermark may now pass its highest timestamp. */
+  endInput(input: string): void {
+    if (!this.#inputClocks.delete(input)) return;
+    this.#advanceWatermark();
   }
 
   /** The current watermark in epoch ms; -Infinity before the first event. */
@@ -124,17 +168,26 @@ export class TumblingWindowOperator extends Operator<Event, WindowResult> {
     const raw = this.#getTime(event);
     const timestamp = typeof raw === 'number' && this.#timeUnit === 'ms' && Number.isFinite(raw) ? raw : toEpochMs(raw, this.#timeUnit);
     if (Number.isNaN(timestamp)) {
-      this.stats.invalid++;
-      if (this.#onInvalid === 'fail') {
-        throw new EvprocError('ERR_INVALID_EVENT', `${describeInvalidTimestamp(this.#timeField, raw)}. Fix the event, or skip such events with onInvalid: "skip".`);
-      }
+      this.#invalid(describeInvalidTimestamp(this.#timeField, raw));
       return;
     }
 
-    if (timestamp > this.#maxTimestamp) {
-      this.#maxTimestamp = timestamp;
-      this.#watermark = timestamp - this.#lateness;
-      if (this.#watermark >= this.#nextCloseAt) this.#closeUpTo(this.#watermark);
+    let key: WindowKey = NO_KEY;
+    if (this.#getKey !== undefined) {
+      try {
+        key = toWindowKey(this.#getKey(event));
+      } catch (err) {
+        if (!(err instanceof RangeError)) throw err;
+        this.#invalid(`the grouping key is nested too deeply to serialize (${err.message})`);
+        return;
+      }
+    }
+
+    const clock = this.#currentClock;
+    if (timestamp > clock.max) {
+      const wasSlowest = clock.max === this.#slowestMax;
+      clock.max = timestamp;
+      if (wasSlowest) this.#advanceWatermark();
     }
 
     const size = this.#size;
@@ -153,13 +206,12 @@ export class TumblingWindowOperator extends Operator<Event, WindowResult> {
       if (group === undefined) {
         group = new Map();
         this.#open.set(start, group);
-        if (start + size < this.#nextCloseAt) this.#nextCloseAt = start + size;
+        this.#insertStart(start);
       }
       this.#cachedStart = start;
       this.#cachedGroup = group;
     }
 
-    const key = this.#getKey === undefined ? NO_KEY : toWindowKey(this.#getKey(event));
     let aggregate = group.get(key);
     if (aggregate === undefined) {
       aggregate = new WindowAggregate();
@@ -173,16 +225,60 @@ export class TumblingWindowOperator extends Operator<Event, WindowResult> {
     this.next.end();
   }
 
+  /** Recomputes the watermark from the open inputs and closes the windows it passed. */
+  #advanceWatermark(): void {
+    const clocks = this.#inputClocks;
+    if (clocks.size === 0) return;
+    let slowest: number;
+    if (clocks.size === 1 && clocks.get('') === this.#currentClock) {
+      slowest = this.#currentClock.max;
+    } else {
+      slowest = Infinity;
+      for (const clock of clocks.values()) if (clock.max < slowest) slowest = clock.max;
+    }
+    this.#slowestMax = slowest;
+    const watermark = slowest - this.#lateness;
+    if (watermark <= this.#watermark) return;
+    this.#watermark = watermark;
+    if (this.#firstStart < this.#starts.length && this.#starts[this.#firstStart]! + this.#size <= watermark) {
+      this.#closeUpTo(watermark);
+    }
+  }
+
+  /** Counts an invalid event, or throws when invalid events fail the run. */
+  #invalid(reason: string): void {
+    this.stats.invalid++;
+    if (this.#onInvalid === 'fail') {
+      const where = this.#describePosition === undefined ? '' : `${this.#describePosition()}: `;
+      throw new EvprocError('ERR_INVALID_EVENT', `${where}${reason}. Fix the event, or skip such events with --on-error skip.`);
+    }
+  }
+
+  /** Records a newly opened window start, keeping #starts ascending. */
+  #insertStart(start: number): void {
+    const starts = this.#starts;
+    if (starts.length === this.#firstStart || start > starts[starts.length - 1]!) {
+      starts.push(start);
+      return;
+    }
+    // Out-of-order start (possible within the allowed lateness): binary search.
+    let low = this.#firstStart;
+    let high = starts.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (starts[middle]! < start) low = middle + 1;
+      else high = middle;
+    }
+    starts.splice(low, 0, start);
+  }
+
   /** Emits, in order of start then key, every open window whose end is at or before `watermark`. */
   #closeUpTo(watermark: number): void {
     const size = this.#size;
-    const due: number[] = [];
-    for (const start of this.#open.keys()) {
-      if (start + size <= watermark) due.push(start);
-    }
-    due.sort((a, b) => a - b);
+    const starts = this.#starts;
     const keyed = this.#getKey !== undefined;
-    for (const start of due) {
+    while (this.#firstStart < starts.length && starts[this.#firstStart]! + size <= watermark) {
+      const start = starts[this.#firstStart++]!;
       const group = this.#open.get(start)!;
       this.#open.delete(start);
       const keys = [...group.keys()];
@@ -192,13 +288,16 @@ export class TumblingWindowOperator extends Operator<Event, WindowResult> {
         this.next.push(group.get(key)!.toResult(start, start + size, keyed, key));
       }
     }
+    // Drop the closed prefix when it is large, so the array stays O(open windows).
+    if (this.#firstStart === starts.length) {
+      starts.length = 0;
+      this.#firstStart = 0;
+    } else if (this.#firstStart > 1024 && this.#firstStart * 2 > starts.length) {
+      this.#starts = starts.slice(this.#firstStart);
+      this.#firstStart = 0;
+    }
     this.#cachedStart = NaN;
     this.#cachedGroup = undefined;
-    let next = Infinity;
-    for (const start of this.#open.keys()) {
-      if (start + size < next) next = start + size;
-    }
-    this.#nextCloseAt = next;
   }
 }
 

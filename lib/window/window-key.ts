@@ -3,11 +3,15 @@ export type WindowKey = string | number | boolean | null;
 
 /**
  * Turns a --by field value into a key. Objects and arrays become their JSON
- * text, and a missing field becomes null, so every event has a key.
+ * text, numbers JSON cannot write (1e999 parses to Infinity) become the
+ * strings "Infinity" and "-Infinity", and a missing field becomes null, so
+ * every event has a key that survives JSON output. Throws RangeError for an
+ * object nested too deeply to serialize.
  */
 export function toWindowKey(raw: unknown): WindowKey {
   if (raw === undefined || raw === null) return null;
-  if (typeof raw === 'string' || typeof raw === 'number' || typeof raw === 'boolean') return raw;
+  if (typeof raw === 'string' || typeof raw === 'boolean') return raw;
+  if (typeof raw === 'number') return Number.isFinite(raw) ? raw : String(raw);
   return JSON.stringify(raw);
 }
 

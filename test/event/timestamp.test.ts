@@ -51,3 +51,11 @@ t.test('result does not depend on TZ', async (t) => {
     else process.env.TZ = before;
   }
 });
+
+t.test('times beyond the Date range are invalid', async (t) => {
+  t.equal(toEpochMs(8.64e15, 'ms'), 8.64e15);
+  t.ok(Number.isNaN(toEpochMs(8.64e15 + 1, 'ms')));
+  t.ok(Number.isNaN(toEpochMs(1e300, 'ms')));
+  t.ok(Number.isNaN(toEpochMs(1e306, 's')));
+  t.ok(Number.isNaN(toEpochMs(-1e16, 'ms')));
+});

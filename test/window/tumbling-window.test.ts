@@ -240,3 +240,94 @@ t.test('pipeline callback gets the first real error', async (t) => {
   await t.rejects(pipeline(Readable.from([{ timestamp: 1 }, { timestamp: 'x' }, { timestamp: 2 }]), window, sink), { code: 'ERR_INVALID_EVENT' });
   t.ok(sink.destroyed);
 });
+
+t.test('interleaved inputs keep one clock each', async (t) => {
+  const results: WindowResult[] = [];
+  const operator = new TumblingWindowOperator({ size: 1000, inputs: ['a', 'b'] });
+  operator.next = { push: (item) => results.push(item), drain() {}, end() {} };
+  operator.selectInput('a');
+  operator.push({ timestamp: 0, value: 1 });
+  operator.push({ timestamp: 5000, value: 1 });
+  t.equal(results.length, 0, 'input b has sent nothing yet, so no window closes');
+  operator.selectInput('b');
+  operator.push({ timestamp: 100, value: 1 });
+  operator.push({ timestamp: 1200, value: 1 });
+  t.same(
+    results.map((r) => [r.window_start, r.event_count]),
+    [[0, 2]],
+  );
+  operator.endInput('b');
+  t.same(
+    results.map((r) => [r.window_start, r.event_count]),
+    [
+      [0, 2],
+      [1000, 1],
+    ],
+    'once b has ended, the watermark follows a',
+  );
+  operator.selectInput('a');
+  operator.endInput('a');
+  operator.end();
+  t.equal(operator.stats.late, 0);
+  t.equal(results.length, 3);
+});
+
+t.test('slowest input decides lateness', async (t) => {
+  const { stats } = (() => {
+    const operator = new TumblingWindowOperator({ size: 1000, inputs: ['a', 'b'] });
+    operator.next = { push() {}, drain() {}, end() {} };
+    operator.selectInput('a');
+    operator.push({ timestamp: 3000 });
+    operator.selectInput('b');
+    operator.push({ timestamp: 2500 });
+    operator.push({ timestamp: 100 });
+    operator.end();
+    return operator;
+  })();
+  t.equal(stats.late, 1, 'b went back behind the watermark of 2500');
+});
+
+t.test('unserializable key is invalid', async (t) => {
+  let deep: unknown = 1;
+  for (let i = 0; i < 20_000; i++) deep = [deep];
+  const { results, stats } = run([{ timestamp: 1, k: deep }, { timestamp: 2, k: 'x' }], { keyField: 'k', onInvalid: 'skip' });
+  t.equal(stats.invalid, 1);
+  t.same(
+    results.map((r) => r.key),
+    ['x'],
+  );
+  t.throws(() => run([{ timestamp: 1, k: deep }], { keyField: 'k', describePosition: () => 'f.ndjson:7' }), {
+    code: 'ERR_INVALID_EVENT',
+    message: /^f\.ndjson:7: the grouping key is nested too deeply/,
+  });
+});
+
+t.test('inherited names are missing keys', async (t) => {
+  const events = [{ timestamp: 1, value: 1 }, JSON.parse('{"timestamp":2,"__proto__":"p","constructor":"c"}')];
+  for (const field of ['__proto__', 'constructor', 'toString']) {
+    const { results } = run(events, { keyField: field });
+    t.same(
+      results.map((r) => r.key),
+      field === 'toString' ? [null] : [null, field === '__proto__' ? 'p' : 'c'],
+      field,
+    );
+  }
+});
+
+t.test('infinite key stays distinct from missing', async (t) => {
+  const { results } = run([{ timestamp: 1, k: Infinity }, { timestamp: 2 }], { keyField: 'k' });
+  t.same(
+    results.map((r) => r.key),
+    [null, 'Infinity'],
+  );
+});
+
+t.test('many open windows close in order without rescans', async (t) => {
+  const { results, stats } = run(
+    Array.from({ length: 20_000 }, (_, i) => ({ timestamp: i, value: 1 })),
+    { size: 1, allowedLateness: 5000 },
+  );
+  t.equal(results.length, 20_000);
+  t.equal(stats.late, 0);
+  t.ok(results.every((r, i) => r.window_start === i));
+});
