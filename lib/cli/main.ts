@@ -34,6 +34,12 @@ export function createProgram(): Command {
 
 /** Runs the CLI; usage errors exit 2, help and version exit 0. */
 export async function main(argv: string[]): Promise<void> {
+  // A reader that closes stdout early (`evproc --help | head -n 1`) is a
+  // normal end. Commands see the error through their pipeline too; this
+  // listener only keeps it from crashing output written outside a pipeline.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+  });
   const program = createProgram();
   program.exitOverride();
   program.commands.forEach((command) => command.exitOverride());
