@@ -37,8 +37,10 @@ export async function main(argv: string[]): Promise<void> {
   // A reader that closes stdout early (`evproc --help | head -n 1`) is a
   // normal end. Commands see the error through their pipeline too; this
   // listener only keeps it from crashing output written outside a pipeline.
+  // An error without a syscall is a pipeline's own error, passed to stdout
+  // when stream.pipeline destroys it; runCommand reports that one.
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-    if (err.code !== 'EPIPE') throw err;
+    if (err.code !== 'EPIPE' && err.syscall !== undefined) throw err;
   });
   const program = createProgram();
   program.exitOverride();

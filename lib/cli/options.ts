@@ -5,8 +5,10 @@ import { parseTimeUnit, type TimeUnit } from '../event/timestamp.js';
 import { DEFAULT_MAX_LINE_BYTES, type NdjsonParserOptions } from '../io/ndjson-parser.js';
 import { NdjsonSideFile } from '../io/line-file.js';
 import { parseOnError, type OnError, type Rejection } from '../io/rejection.js';
+import { DEFAULT_MERGE_LINES_PER_INPUT } from '../merge/ordered-merge-source.js';
+import { parseTeeTargetArg } from './tee.js';
 import type { StatsFormat } from './report.js';
-import type { ReportOptions } from './run-command.js';
+import type { InputOptions, ReportOptions } from './run-command.js';
 
 /** Wraps a parser that throws EvprocError into a commander argument parser. */
 export function argParser<T>(parse: (text: string) => T): (text: string) => T {
@@ -48,6 +50,27 @@ export interface ReadOptions {
   maxLineBytes: number;
   timeField: string;
   timeUnit: TimeUnit;
+  /** --ordered: merge the inputs by event time. */
+  ordered?: boolean;
+  /** --merge-buffer: lines queued per input with --ordered. */
+  mergeBuffer?: number;
+  /** --tag-input: true for the default field "input", or the field name. */
+  tagInput?: boolean | string;
+  /** --inputs-from: file that lists more inputs. */
+  inputsFrom?: string;
+}
+
+/** Default field name of --tag-input. */
+export const DEFAULT_INPUT_FIELD = 'input';
+
+function parseTagField(text: string): string {
+  // A value with "." or "/" is most likely an input file that commander took as this option's value.
+  if (text.length === 0 || text.includes('.') || text.includes('/')) {
+    throw new InvalidArgumentError(
+      `expected a top-level field name without "." or "/", got ${JSON.stringify(text)}; to tag with the default field "input" and read ${JSON.stringify(text)}, put --tag-input after the inputs or write --tag-input=${DEFAULT_INPUT_FIELD}`,
+    );
+  }
+  return text;
 }
 
 /** Adds the options of every command that reads NDJSON events. */
@@ -57,22 +80,54 @@ export function addReadOptions(command: Command): Command {
     .option('--dead-letter <file>', 'write each rejected line to FILE as NDJSON {input, line, reason, text}')
     .addOption(new Option('--max-line-bytes <bytes>', 'longest accepted line, in bytes').default(DEFAULT_MAX_LINE_BYTES).argParser(parsePositiveIntArg))
     .option('--time-field <path>', 'dotted path of the event time', 'timestamp')
-    .addOption(new Option('--time-unit <unit>', 'unit of numeric timestamps: ms (epoch milliseconds) or s (epoch seconds); ISO-8601 strings are always accepted').default('ms').argParser(argParser(parseTimeUnit)));
+    .addOption(new Option('--time-unit <unit>', 'unit of numeric timestamps: ms (epoch milliseconds) or s (epoch seconds); ISO-8601 strings are always accepted').default('ms').argParser(argParser(parseTimeUnit)))
+    .option('--ordered', 'merge the inputs by event time (--time-field) instead of in arrival order; each input must be sorted by time, and an event older than an earlier one of its input is counted as out_of_order and passed on')
+    .addOption(new Option('--merge-buffer <lines>', 'lines queued per input with --ordered before that input is paused').default(DEFAULT_MERGE_LINES_PER_INPUT).argParser(parsePositiveIntArg))
+    .addOption(new Option('--tag-input [field]', `add the input name (the path as given, or "stdin") to each event in FIELD (default "${DEFAULT_INPUT_FIELD}"); write --tag-input=FIELD or put it after the inputs`).argParser(parseTagField))
+    .option('--inputs-from <file>', 'also read the inputs named in FILE, one per line (blank lines skipped); when FILE is empty and no inputs are given, there is nothing to read and the command ends at once with exit 0');
 }
 
-/** Adds --stats, --stats-format and --stats-interval. */
+/** Adds --tee, which copies the command's output to more destinations. */
+export function addOutputOptions(command: Command): Command {
+  return command.addOption(
+    new Option('--tee <target>', 'also write the output to TARGET, a file path or file:PATH (created or truncated); repeat for more copies. stdout and every copy get the same lines, at the pace of the slowest; when stdout is closed early the copies still get everything')
+      .argParser((text: string, previous: string[] | undefined) => [...(previous ?? []), parseTeeTargetArg(text)]),
+  );
+}
+
+/** Adds --stats, --stats-format and --stats-interval, and the output options (--tee) that every command shares. */
 export function addReportOptions(command: Command): Command {
+  addOutputOptions(command);
   return command
     .option('--stats', 'print the summary (received, delivered, dropped, invalid, late) to stderr even when nothing was lost')
     .addOption(new Option('--stats-format <format>', 'format of stderr reports: text or json').default('text').argParser(parseStatsFormat))
     .addOption(new Option('--stats-interval <duration>', 'also print a progress report every DURATION (for example 1s)').argParser(parseDurationArg));
 }
 
-export function reportOptionsOf(options: { stats?: boolean; statsFormat?: StatsFormat; statsInterval?: number }): ReportOptions {
+/** The shared options as commander parsed them; commands without inputs lack the read options. */
+interface SharedParsedOptions extends Partial<ReadOptions> {
+  stats?: boolean;
+  statsFormat?: StatsFormat;
+  statsInterval?: number;
+  tee?: string[];
+}
+
+/** Picks the options runCommand handles for every command: reports, input merging and --tee. */
+export function reportOptionsOf(options: SharedParsedOptions): ReportOptions {
+  const input: InputOptions = {
+    ...(options.ordered === true ? { ordered: true } : {}),
+    ...(options.mergeBuffer === undefined ? {} : { perInputLines: options.mergeBuffer }),
+    ...(options.inputsFrom === undefined ? {} : { inputsFrom: options.inputsFrom }),
+    ...(options.timeField === undefined ? {} : { timeField: options.timeField }),
+    ...(options.timeUnit === undefined ? {} : { timeUnit: options.timeUnit }),
+    ...(options.maxLineBytes === undefined ? {} : { maxLineBytes: options.maxLineBytes }),
+  };
   return {
     ...(options.stats === undefined ? {} : { stats: options.stats }),
     ...(options.statsFormat === undefined ? {} : { statsFormat: options.statsFormat }),
     ...(options.statsInterval === undefined ? {} : { statsInterval: options.statsInterval }),
+    ...(options.tee === undefined ? {} : { tee: options.tee }),
+    input,
   };
 }
 
@@ -88,6 +143,7 @@ export function parserOptionsOf(options: ReadOptions, checkTime: boolean): { par
     maxLineBytes: options.maxLineBytes,
     timeUnit: options.timeUnit,
     ...(checkTime ? { timeField: options.timeField } : {}),
+    ...(options.tagInput === undefined || options.tagInput === false ? {} : { inputField: options.tagInput === true ? DEFAULT_INPUT_FIELD : options.tagInput }),
     ...(deadLetter === undefined ? {} : { onReject: (rejection: Rejection) => deadLetter.write(rejection) }),
   };
   return deadLetter === undefined ? { parser } : { parser, deadLetter };

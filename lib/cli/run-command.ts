@@ -2,19 +2,40 @@ import type { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { debuglog } from 'node:util';
 import { EvprocError } from '../errors.js';
-import { checkInputsReadable, InputSource } from '../io/input-source.js';
+import type { TimeUnit } from '../event/timestamp.js';
+import { createFanOut } from '../fanout/fan-out.js';
+import { checkInputNamesUnique, checkInputsReadable } from '../io/input-source.js';
+import { createCommandSource, readInputList, type CommandSource } from '../merge/command-source.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_SIGINT, EXIT_SIGTERM } from './exit-codes.js';
 import { formatReport, type RunCounters, type StatsFormat } from './report.js';
+import { openTeeBranches } from './tee.js';
 
 const debug = debuglog('evproc');
 
-/** Options every command takes for its stderr report. */
+/** How runCommand reads the inputs of a command that has no source of its own. */
+export interface InputOptions {
+  /** Merge the inputs by event time (OrderedMergeSource); default: interleave them in arrival order. */
+  ordered?: boolean;
+  /** Lines queued per input when ordered. */
+  perInputLines?: number;
+  /** A file listing more inputs, one per line; when the list ends up empty, there is nothing to read. */
+  inputsFrom?: string;
+  /** Event time field and unit, for the ordered merge. */
+  timeField?: string;
+  timeUnit?: TimeUnit;
+  maxLineBytes?: number;
+}
+
+/** Options every command takes for its stderr report, its inputs and its output copies. */
 export interface ReportOptions {
   /** Print the summary even when nothing was rejected, late or dropped. */
   stats?: boolean;
   statsFormat?: StatsFormat;
   /** Print a progress report every this many milliseconds. */
   statsInterval?: number;
+  input?: InputOptions;
+  /** --tee targets: the output is also written to each of them. */
+  tee?: string[];
 }
 
 /** What a command runs: a source, stages and an output, and how to count. */
@@ -55,20 +76,43 @@ function isBrokenPipe(err: unknown): boolean {
  *   the output is drained, and the exit code is 130 or 143. A second signal
  *   exits at once.
  * - The summary goes to stderr with --stats, and always when something was
- *   rejected, late or dropped.
+ *   rejected, late, dropped or out of order.
+ * - Without a source of the plan's own, the inputs (plus those listed in
+ *   --inputs-from) are read concurrently and interleaved, or merged by event
+ *   time with --ordered; see createCommandSource.
+ * - With --tee the output goes through a shared fan-out to stdout and every
+ *   copy; a closed stdout detaches only stdout.
  */
 export async function runCommand(command: string, inputs: readonly string[], report: ReportOptions, buildPlan: () => CommandPlan): Promise<void> {
   let plan: CommandPlan;
+  let names = inputs;
+  let teeBranches: ReturnType<typeof openTeeBranches> = [];
   try {
-    if (inputs.length > 0) checkInputsReadable(inputs);
+    if (report.input?.inputsFrom !== undefined) names = [...inputs, ...readInputList(report.input.inputsFrom)];
+    if (names.length > 0) checkInputsReadable(names);
+    checkInputNamesUnique(names);
+    teeBranches = openTeeBranches(report.tee ?? []);
     plan = buildPlan();
   } catch (err) {
     fail(command, err);
     return;
   }
 
-  const source = plan.source ?? new InputSource(inputs);
-  const output = plan.output ?? process.stdout;
+  let merged: CommandSource | undefined;
+  if (plan.source === undefined) {
+    merged = createCommandSource(names, { ...report.input, noInputsMeansStdin: report.input?.inputsFrom === undefined });
+  }
+  const source = plan.source ?? merged!.source;
+  let output = plan.output ?? process.stdout;
+  if (teeBranches.length > 0) {
+    // stdout is optional: when its reader stops early, the --tee copies still get every line.
+    const fan = createFanOut([{ name: 'stdout', streams: output, optional: output === process.stdout }, ...teeBranches], { mode: 'shared', objectMode: false });
+    fan.on('detach', (name: string, err: Error) => {
+      if (!isBrokenPipe(err)) printError(`evproc ${command}: warning: ${name} failed (${err.message}); the --tee copies go on`);
+    });
+    output = fan;
+  }
+  const counters = (): RunCounters => ({ ...plan.counters(), ...merged?.counters() });
   const format = report.statsFormat ?? 'text';
   let stoppedBy: NodeJS.Signals | undefined;
 
@@ -88,7 +132,7 @@ export async function runCommand(command: string, inputs: readonly string[], rep
   const timer =
     report.statsInterval === undefined
       ? undefined
-      : setInterval(() => printError(formatReport(command, 'progress', plan.counters(), plan.unit, format)), report.statsInterval);
+      : setInterval(() => printError(formatReport(command, 'progress', counters(), plan.unit, format)), report.statsInterval);
   timer?.unref();
 
   let failure: unknown;
@@ -115,9 +159,10 @@ export async function runCommand(command: string, inputs: readonly string[], rep
     return;
   }
 
-  const counters = plan.counters();
-  if (report.stats === true || counters.invalid > 0 || counters.late > 0 || counters.dropped > 0 || failure !== undefined) {
-    printError(formatReport(command, 'summary', counters, plan.unit, format));
+  const final = counters();
+  const outOfOrder = final['out_of_order'] ?? 0;
+  if (report.stats === true || final.invalid > 0 || final.late > 0 || final.dropped > 0 || outOfOrder > 0 || failure !== undefined) {
+    printError(formatReport(command, 'summary', final, plan.unit, format));
   }
 
   if (failure !== undefined) {

@@ -1,4 +1,20 @@
-import { accessSync, constants, createReadStream, statSync } from 'node:fs';
+/**
+ * Reading the named inputs of a command: files, FIFOs and stdin ("-").
+ *
+ * InputSource reads several inputs at once and emits their bytes as
+ * InputChunks in arrival order, so a slow input never holds back a fast one,
+ * while each input's own bytes stay in order. What it buffers: its readable
+ * buffer (highWaterMark chunks, shared by all inputs) plus, for each open
+ * input, the one read of at most 64 KiB that arrived after the buffer filled.
+ * When the buffer is full every input is paused; a read resumes them all.
+ * Worst case in memory: highWaterMark × 64 KiB + concurrency × 64 KiB.
+ *
+ * An error on any input destroys the source with an error naming that input
+ * and closes every other input, so a FIFO or stdin that never ends cannot
+ * keep the process alive.
+ */
+import { accessSync, closeSync, constants, createReadStream, open, openSync, statSync } from 'node:fs';
+import { Socket } from 'node:net';
 import { Readable } from 'node:stream';
 import { EvprocError } from '../errors.js';
 import type { InputChunk } from './input-chunk.js';
@@ -6,16 +22,31 @@ import type { InputChunk } from './input-chunk.js';
 /** The input name that stands for standard input. */
 export const STDIN_NAME = '-';
 
-/** Bytes per read from a file. */
-const READ_CHUNK_BYTES = 64 * 1024;
+/** Bytes per read from a file: also the most one paused input holds. */
+export const READ_CHUNK_BYTES = 64 * 1024;
+
+/** Inputs read at the same time by default; the others wait for one to end. */
+export const DEFAULT_INPUT_CONCURRENCY = 64;
 
 /** Options of InputSource. */
 export interface InputSourceOptions {
   /** Stream used for "-". Default process.stdin. */
   stdin?: NodeJS.ReadableStream & { destroy?: () => void };
-  /** Readable-side buffer limit, in chunks of up to 64 KiB. Default 4. */
+  /** Readable-side buffer limit, in chunks of up to 64 KiB shared by all inputs. Default 4. */
   highWaterMark?: number;
+  /**
+   * Inputs read at the same time. 1 reads them one after another (the
+   * concatenation of the inputs); larger values interleave chunks in arrival
+   * order. Default 64 (DEFAULT_INPUT_CONCURRENCY), which keeps a long file
+   * list below the open-file limit.
+   */
+  concurrency?: number;
+  /** Opens one input; default openInput. Tests pass streams that fail on purpose. */
+  open?: (input: string) => InputStream;
 }
+
+/** A readable input as InputSource uses it. */
+export type InputStream = NodeJS.ReadableStream & { destroy?: (error?: Error) => void };
 
 /** Returns the name used for an input in messages: "stdin" for "-", else the path as given. */
 export function displayName(input: string): string {
@@ -41,109 +72,235 @@ export function checkInputsReadable(inputs: readonly string[]): void {
   }
 }
 
+/**
+ * Checks that no input is named twice. Inputs are read concurrently and each
+ * has its own line parser keyed by name, so a repeated name would mix two
+ * reads of the same bytes. Throws EvprocError ERR_INPUT_UNREADABLE.
+ */
+export function checkInputNamesUnique(inputs: readonly string[]): void {
+  const seen = new Set<string>();
+  for (const input of inputs) {
+    if (seen.has(input)) {
+      throw new EvprocError('ERR_INPUT_UNREADABLE', `input ${displayName(input)} is named twice: each input is read once, so name it once (a copy of the file can be read twice)`);
+    }
+    seen.add(input);
+  }
+}
+
 function unreadable(input: string, err: unknown): EvprocError {
   const code = (err as NodeJS.ErrnoException).code;
   const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (err as Error).message;
-  return new EvprocError('ERR_INPUT_UNREADABLE', `cannot read input ${input}: ${why}`, { cause: err });
+  return new EvprocError('ERR_INPUT_UNREADABLE', `cannot read input ${displayName(input)}: ${why}`, { cause: err });
+}
+
+/** Wraps an error raised while reading an input into an EvprocError that names the input. */
+export function inputReadError(input: string, err: Error): EvprocError {
+  if (err instanceof EvprocError) return err;
+  return unreadable(input, err);
 }
 
 /**
- * Reads the named inputs one after another ("-" is stdin) and emits
- * InputChunks: the bytes of each input, then `{ input, data: null }` at its
- * end. Backpressure: the current file or stdin is paused while this stream's
- * buffer is full. `stop()` ends the stream early but cleanly, so the stages
- * downstream flush what they hold (used on SIGINT and SIGTERM).
+ * Opens one input for reading: stdin for "-", a FIFO as a non-blocking pipe,
+ * any other path as a file stream reading 64 KiB at a time.
+ */
+export function openInput(input: string, stdin: InputStream = process.stdin): InputStream {
+  if (input === STDIN_NAME) return stdin;
+  let isFifo = false;
+  try {
+    isFifo = statSync(input).isFIFO();
+  } catch {
+    // The read stream reports the error with the input's name.
+  }
+  return isFifo ? new FifoStream(input) : createReadStream(input, { highWaterMark: READ_CHUNK_BYTES });
+}
+
+/**
+ * Reads a FIFO through a libuv pipe handle. A file stream would read it with
+ * blocking reads on the thread pool, and a read that waits for a writer
+ * keeps the process alive even after the stream is destroyed. Opening waits
+ * for a writer, as `cat` does; destroying the stream while it waits unblocks
+ * the open by connecting and closing a writer of our own.
+ */
+class FifoStream extends Readable {
+  readonly #path: string;
+  #socket: Socket | undefined;
+  #opening = true;
+
+  constructor(path: string) {
+    super({ highWaterMark: READ_CHUNK_BYTES });
+    this.#path = path;
+    open(path, constants.O_RDONLY, (err, fd) => {
+      this.#opening = false;
+      if (this.destroyed) {
+        if (err === null) closeSync(fd);
+        return;
+      }
+      if (err !== null) {
+        this.destroy(err);
+        return;
+      }
+      const socket = new Socket({ fd, readable: true, writable: false });
+      this.#socket = socket;
+      socket.on('data', (data: Buffer) => {
+        if (!this.push(data)) socket.pause();
+      });
+      socket.once('end', () => this.push(null));
+      socket.once('error', (error) => this.destroy(error));
+    });
+  }
+
+  override _read(): void {
+    this.#socket?.resume();
+  }
+
+  override _destroy(err: Error | null, callback: (error?: Error | null) => void): void {
+    if (this.#socket !== undefined) {
+      this.#socket.destroy();
+    } else if (this.#opening) {
+      try {
+        closeSync(openSync(this.#path, constants.O_WRONLY | constants.O_NONBLOCK));
+      } catch {
+        // No reader is waiting any more, so there is nothing to unblock.
+      }
+    }
+    callback(err);
+  }
+}
+
+interface OpenInput {
+  input: string;
+  name: string;
+  stream: InputStream;
+  onData: (data: Buffer | string) => void;
+  onEnd: () => void;
+  onError: (err: Error) => void;
+}
+
+/**
+ * Reads the named inputs ("-" is stdin) and emits InputChunks: the bytes of
+ * each input, then `{ input, data: null }` at its end. With no inputs it
+ * reads stdin. Up to `concurrency` inputs are read at once and their chunks
+ * interleave in arrival order. `stop()` ends the stream early but cleanly,
+ * so the stages downstream flush what they hold (used on SIGINT and SIGTERM).
  */
 export class InputSource extends Readable {
   readonly #inputs: string[];
-  readonly #stdin: NodeJS.ReadableStream & { destroy?: () => void };
-  #index = -1;
-  #current: NodeJS.ReadableStream | undefined;
-  #currentName = '';
+  readonly #stdin: InputStream;
+  readonly #concurrency: number;
+  readonly #open: (input: string) => InputStream;
+  readonly #reading = new Set<OpenInput>();
+  #nextIndex = 0;
+  #started = false;
+  #paused = false;
   #stopped = false;
 
   constructor(inputs: readonly string[], options: InputSourceOptions = {}) {
     super({ objectMode: true, highWaterMark: options.highWaterMark ?? 4 });
     this.#inputs = inputs.length === 0 ? [STDIN_NAME] : [...inputs];
     this.#stdin = options.stdin ?? process.stdin;
+    this.#concurrency = options.concurrency ?? DEFAULT_INPUT_CONCURRENCY;
+    if (!(this.#concurrency >= 1)) {
+      throw new EvprocError('ERR_INVALID_OPTION', `invalid input concurrency ${options.concurrency}: expected at least 1`);
+    }
+    this.#open = options.open ?? ((input) => openInput(input, this.#stdin));
   }
 
   /** Stops reading and ends the stream after what was already read. */
   stop(): void {
     if (this.#stopped) return;
     this.#stopped = true;
-    this.#release();
+    this.#releaseAll();
     if (!this.destroyed) this.push(null);
   }
 
   override _read(): void {
     if (this.#stopped) return;
-    if (this.#current === undefined) {
-      this.#openNext();
-    } else {
-      this.#current.resume();
+    if (!this.#started) {
+      this.#started = true;
+      this.#openMore();
+      return;
+    }
+    if (this.#paused) {
+      this.#paused = false;
+      for (const reader of this.#reading) reader.stream.resume();
     }
   }
 
   override _destroy(err: Error | null, callback: (error?: Error | null) => void): void {
     this.#stopped = true;
-    this.#release();
+    this.#releaseAll();
     callback(err);
   }
 
-  #openNext(): void {
-    this.#index++;
-    if (this.#index >= this.#inputs.length) {
-      this.push(null);
+  #openMore(): void {
+    while (!this.#stopped && this.#reading.size < this.#concurrency && this.#nextIndex < this.#inputs.length) {
+      this.#start(this.#inputs[this.#nextIndex++]!);
+    }
+    if (this.#reading.size === 0 && this.#nextIndex >= this.#inputs.length && !this.#stopped) this.push(null);
+  }
+
+  #start(input: string): void {
+    const name = displayName(input);
+    let stream: InputStream;
+    try {
+      stream = this.#open(input);
+    } catch (err) {
+      this.#fail(input, err as Error);
       return;
     }
-    const input = this.#inputs[this.#index]!;
-    const name = displayName(input);
-    const stream: NodeJS.ReadableStream = input === STDIN_NAME ? this.#stdin : createReadStream(input, { highWaterMark: READ_CHUNK_BYTES });
-    this.#current = stream;
-    this.#currentName = name;
-    stream.on('data', this.#onData);
-    stream.once('end', this.#onEnd);
-    stream.once('error', this.#onError);
-    stream.resume();
+    const reader: OpenInput = {
+      input,
+      name,
+      stream,
+      onData: (data) => {
+        const chunk: InputChunk = { input: name, data: typeof data === 'string' ? Buffer.from(data) : data };
+        if (!this.push(chunk) && !this.#paused) {
+          this.#paused = true;
+          for (const other of this.#reading) other.stream.pause();
+        }
+      },
+      onEnd: () => {
+        this.#detach(reader);
+        if (this.#stopped) return;
+        this.push({ input: name, data: null } satisfies InputChunk);
+        this.#openMore();
+      },
+      onError: (err) => {
+        this.#detach(reader);
+        this.#fail(input, err);
+      },
+    };
+    this.#reading.add(reader);
+    stream.on('data', reader.onData);
+    stream.once('end', reader.onEnd);
+    stream.once('error', reader.onError);
+    if (this.#paused) stream.pause();
+    else stream.resume();
   }
 
-  #onData = (data: Buffer | string): void => {
-    const chunk: InputChunk = { input: this.#currentName, data: typeof data === 'string' ? Buffer.from(data) : data };
-    if (!this.push(chunk)) this.#current?.pause();
-  };
-
-  #onEnd = (): void => {
-    const name = this.#currentName;
-    this.#detach();
-    if (this.#stopped) return;
-    this.push({ input: name, data: null } satisfies InputChunk);
-    this.#openNext();
-  };
-
-  #onError = (err: Error): void => {
-    const input = this.#inputs[this.#index]!;
-    this.#detach();
-    this.destroy(input === STDIN_NAME ? new EvprocError('ERR_INPUT_UNREADABLE', `cannot read stdin: ${err.message}`, { cause: err }) : unreadable(input, err));
-  };
-
-  #detach(): void {
-    const stream = this.#current;
-    if (stream === undefined) return;
-    stream.off('data', this.#onData);
-    stream.off('end', this.#onEnd);
-    stream.off('error', this.#onError);
-    this.#current = undefined;
+  #fail(input: string, err: Error): void {
+    this.destroy(inputReadError(input, err));
   }
 
-  /** Stops the current input: files are closed; stdin is paused and destroyed so the process can exit. */
-  #release(): void {
-    const stream = this.#current;
-    this.#detach();
-    if (stream === undefined) return;
-    // Swallow errors raised while tearing down.
-    stream.on('error', () => {});
-    stream.pause();
-    (stream as { destroy?: () => void }).destroy?.();
+  #detach(reader: OpenInput): void {
+    reader.stream.off('data', reader.onData);
+    reader.stream.off('end', reader.onEnd);
+    reader.stream.off('error', reader.onError);
+    this.#reading.delete(reader);
   }
+
+  /** Stops every open input: files are closed; stdin is paused and destroyed so the process can exit. */
+  #releaseAll(): void {
+    for (const reader of [...this.#reading]) {
+      this.#detach(reader);
+      releaseStream(reader.stream);
+    }
+  }
+}
+
+/** Pauses and destroys an input stream, ignoring errors raised while it tears down. */
+export function releaseStream(stream: InputStream): void {
+  stream.on('error', () => {});
+  stream.pause();
+  stream.destroy?.();
 }

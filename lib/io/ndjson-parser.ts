@@ -22,6 +22,8 @@ export interface NdjsonParserOptions {
   timeField?: string;
   /** Unit of numeric timestamps for that check. Default "ms". */
   timeUnit?: TimeUnit;
+  /** When set, each event gets a top-level field of this name set to the input name (--tag-input). Default: none. */
+  inputField?: string;
 }
 
 export const DEFAULT_MAX_LINE_BYTES = 1024 * 1024;
@@ -54,6 +56,7 @@ export class NdjsonLineParser {
   readonly #timeField: string | undefined;
   readonly #getTime: FieldGetter | undefined;
   readonly #timeUnit: TimeUnit;
+  readonly #inputField: string | undefined;
   readonly #emit: (event: Event, line: string) => void;
   readonly #decoder = new StringDecoder('utf8');
   #carry = '';
@@ -73,6 +76,7 @@ export class NdjsonLineParser {
     this.#timeField = options.timeField;
     this.#getTime = options.timeField === undefined ? undefined : compileFieldPath(options.timeField);
     this.#timeUnit = options.timeUnit ?? 'ms';
+    this.#inputField = options.inputField;
     this.#emit = emit;
   }
 
@@ -179,7 +183,24 @@ export class NdjsonLineParser {
       }
     }
     this.stats.events++;
+    if (this.#inputField !== undefined) line = this.#tagInput(value, line);
     this.#emit(value, line);
+  }
+
+  /**
+   * Sets the input field on the event and in its line text, so commands that
+   * write the original line keep the tag. The text gets the field appended
+   * before the closing brace, keeping every other spelling; only when the
+   * event already has that field is the line serialized again.
+   */
+  #tagInput(value: Event, line: string): string {
+    const field = this.#inputField!;
+    const replaced = Object.hasOwn(value, field);
+    value[field] = this.inputName;
+    if (replaced) return JSON.stringify(value);
+    const close = line.lastIndexOf('}');
+    const separator = Object.keys(value).length === 1 ? '' : ',';
+    return `${line.slice(0, close)}${separator}${JSON.stringify(field)}:${JSON.stringify(this.inputName)}${line.slice(close)}`;
   }
 
   #reject(reason: string, text: string, tooLong: boolean): void {

@@ -115,12 +115,13 @@ t.test('seconds unit and dotted fields', async (t) => {
   ]);
 });
 
-t.test('files are read in order', async (t) => {
+t.test('ordered files merge by time', async (t) => {
   const first = join(tmp, 'first.ndjson');
   const second = join(tmp, 'second.ndjson');
   writeFileSync(first, lines({ timestamp: 0, value: 1 }, { timestamp: 10, value: 2 }).trimEnd());
   writeFileSync(second, lines({ timestamp: 1000, value: 3 }));
-  const result = await runCli(['window', '--ms', '1000', first, second]);
+  // Inputs interleave in arrival order by default; --ordered merges them by event time, so no event of first is late.
+  const result = await runCli(['window', '--ms', '1000', '--ordered', first, second]);
   t.same(
     parseLines(result.stdout).map((w) => [w.window_start, w.event_count]),
     [
