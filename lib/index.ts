@@ -36,6 +36,7 @@ export { SinkStream, type BatchSink, type SinkStats, type SinkStreamOptions } fr
 export { createSqliteSink, SqliteSink, sqliteTableDefinition, type SqliteSinkOptions } from './sinks/sqlite-sink.js';
 export { createPostgresSink, PostgresSink, postgresTableDefinition, type PostgresSinkOptions } from './sinks/postgres-sink.js';
 export { createSink, parseSinkUrl, type SinkTarget } from './sinks/sink-url.js';
+
 export { createNormalize, NormalizeLineOperator, NormalizeOperator, type NormalizeOptions, type NormalizeStats, type NormalizeTransformOptions, type OnMissingValue } from './transforms/normalize.js';
 export { JsonLineWriterOperator, LineTrackingParseOperator, RawLineOperator, type CurrentLine } from './transforms/raw-line.js';
 
@@ -51,3 +52,20 @@ export { createWindowAnomalyDetector, parseBaselineMode, WindowAnomalyOperator, 
 export { evaluateAgainstLabels, type EvaluationOptions, type EvaluationResult } from './anomaly/label-evaluation.js';
 export { compileExpression, ExpressionError, type EventPredicate } from './transforms/expression.js';
 export { createFilter, FilterOperator, type FilterOptions, type FilterStats, type FilterTransformOptions } from './transforms/filter.js';
+
+export { DEFAULT_INPUT_CONCURRENCY, openInput, type InputStream } from './io/input-source.js';
+export { MinHeap } from './merge/min-heap.js';
+export { DEFAULT_MERGE_LINES_PER_INPUT, OrderedMergeSource, type OrderedMergeOptions, type OrderedMergeStats } from './merge/ordered-merge-source.js';
+export { createCommandSource, readInputList, type CommandSource, type CommandSourceOptions } from './merge/command-source.js';
+export {
+  createFanOut,
+  DEFAULT_BRANCH_CAPACITY,
+  FanOut,
+  fanOut,
+  type BranchBufferOptions,
+  type BranchStats,
+  type FanOutBranch,
+  type FanOutMode,
+  type FanOutOptions,
+  type FanOutStats,
+} from './fanout/fan-out.js';

@@ -7,9 +7,9 @@
  *
  * - `shared` mode (lossless): the write callback waits until every branch
  *   head has accepted the item without going over its highWaterMark, so the
- *   slowest branch sets the pace. A branch head never holds more than its
- *   writable highWaterMark (the fan-out waits for 'drain' before the next
- *   item); the fan-out itself holds one item in flight.
+ *   slowest branch sets the pace. A branch head never contains more than
+ *   its writable highWaterMark, because the fan-out waits for 'drain'
+ *   before the next item. The fan-out itself keeps one item in flight.
  * - `independent` mode (lossy per branch): each branch starts with its own
  *   bounded buffer (createBuffer, with a backpressure policy) and its own
  *   stats. With a dropping policy the buffer accepts every item at once and
@@ -30,14 +30,14 @@ import { finished, pipeline } from 'node:stream/promises';
 import { createBuffer, type BackpressurePolicy, type BufferStats } from '../buffer/create-buffer.js';
 import { InvalidOptionError } from '../errors.js';
 
-/** How branches share the pace: see the module comment. */
+/** Pacing mode of the branches, described in the module comment. */
 export type FanOutMode = 'shared' | 'independent';
 
 /** Buffer of one branch in independent mode. */
 export interface BranchBufferOptions {
   /** Items the buffer contains before the policy applies. Default 1024. */
   capacity?: number;
-  /** What happens when the buffer is full. Default "drop-oldest". */
+  /** Policy applied when the buffer is full. Default "drop-oldest". */
   policy?: BackpressurePolicy;
   /** Fraction of items kept by the "sample" policy, in (0, 1]. */
   rate?: number;
