@@ -52,7 +52,8 @@ export function registerAnomaliesCommand(program: Command): void {
       'Aggregate events into tumbling event-time windows (as evproc window does), compare each window with the baseline of its key, ' +
         'and write one NDJSON alert per anomaly: timestamp (window end), source (key), event_type "Alert", message, severity, rule, rules, ' +
         'window {start, end, key, count, avg, min, max}, baseline and scores.\n' +
-        'Reads the files given, in order, or stdin when there are none ("-" also means stdin).',
+        'Reads the files given, or stdin when there are none ("-" also means stdin). Files are read concurrently and their events interleave, ' +
+        'each file in its own order; --ordered merges files that are each sorted by event time.',
     )
     .argument('[inputs...]', 'NDJSON files to read; stdin when none')
     .addOption(new Option('--ms <duration>', 'window length: milliseconds, or a number with a unit ms, s, m, h, d').argParser(parseDurationArg).makeOptionMandatory())

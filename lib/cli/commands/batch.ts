@@ -34,7 +34,8 @@ export function registerBatchCommand(program: Command): void {
         'whichever comes first; later events do not restart the timer, and no empty batch is ever written.\n' +
         'Without --to, each batch is one NDJSON line on stdout: {"batch_id", "created_at" (epoch ms), "size", "events": [...]}, ' +
         'with batch_id 1, 2, 3 … and the events as they were read. With --to, each batch is stored as table rows in one transaction.\n' +
-        'Reads the files given, in order, or stdin when there are none ("-" also means stdin).',
+        'Reads the files given, or stdin when there are none ("-" also means stdin). Files are read concurrently and their events interleave, ' +
+        'each file in its own order; --ordered merges files that are each sorted by event time.',
     )
     .argument('[inputs...]', 'NDJSON files to read; stdin when none')
     .addOption(new Option('--count <n>', `maximum events per batch (1 to ${MAX_BATCH_COUNT})`).default(DEFAULT_BATCH_COUNT).argParser(parseCountArg))

@@ -40,7 +40,8 @@ export function registerBufferCommand(program: Command): void {
       'Copy events to stdout through a buffer of --capacity events. When the reader of stdout is slower than the input, ' +
         '--policy decides: block (stop reading input, drop nothing), drop-oldest, drop-newest, or sample. ' +
         'Each event is written as the line it was read from.\n' +
-        'Reads the files given, in order, or stdin when there are none ("-" also means stdin).',
+        'Reads the files given, or stdin when there are none ("-" also means stdin). Files are read concurrently and their events interleave, ' +
+        'each file in its own order; --ordered merges files that are each sorted by event time.',
     )
     .argument('[inputs...]', 'NDJSON files to read; stdin when none')
     .addOption(new Option('--capacity <events>', 'events the buffer holds').default(DEFAULT_CLI_BUFFER_CAPACITY).argParser(parsePositiveIntArg))

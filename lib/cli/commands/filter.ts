@@ -24,7 +24,8 @@ export function registerFilterCommand(program: Command): void {
     .summary('keep the events that match a condition')
     .description(
       'Write the events for which the --where condition is true, each exactly as it was read, and drop the others.\n' +
-        'Reads the files given, in order, or stdin when there are none ("-" also means stdin).',
+        'Reads the files given, or stdin when there are none ("-" also means stdin). Files are read concurrently and their events interleave, ' +
+        'each file in its own order; --ordered merges files that are each sorted by event time.',
     )
     .argument('[inputs...]', 'NDJSON files to read; stdin when none')
     .addOption(new Option('--where <condition>', 'the condition an event must meet, for example \'value > 50 and source == "sensor-1"\'').argParser(parseWhereArg).makeOptionMandatory());

@@ -21,7 +21,8 @@ export function registerNormalizeCommand(program: Command): void {
     .description(
       'Add "normalized_value" (the value scaled to [0, 1] between --min and --max) and "severity" (Low, Medium, High, Critical) ' +
         'to each event and write it as NDJSON. Every other field is written exactly as it was read, so large integers keep every digit.\n' +
-        'Reads the files given, in order, or stdin when there are none ("-" also means stdin).',
+        'Reads the files given, or stdin when there are none ("-" also means stdin). Files are read concurrently and their events interleave, ' +
+        'each file in its own order; --ordered merges files that are each sorted by event time.',
     )
     .argument('[inputs...]', 'NDJSON files to read; stdin when none')
     .addOption(new Option('--min <number>', 'value that maps to 0; lower values clamp to 0').default(0).argParser(parseNumberArg))

@@ -28,7 +28,8 @@ export function registerWindowCommand(program: Command): void {
     .description(
       'Aggregate events into tumbling windows [start, start + ms) aligned to the Unix epoch, in event time, and write one NDJSON result per window ' +
         '(and per key with --by): window_start, window_end, event_count, sum_value, avg_value, min_value, max_value, severity_counts.\n' +
-        'Reads the files given, in order, or stdin when there are none ("-" also means stdin).',
+        'Reads the files given, or stdin when there are none ("-" also means stdin). Files are read concurrently and their events interleave, ' +
+        'each file in its own order; --ordered merges files that are each sorted by event time.',
     )
     .argument('[inputs...]', 'NDJSON files to read; stdin when none')
     .addOption(new Option('--ms <duration>', 'window length: milliseconds, or a number with a unit ms, s, m, h, d (for example 500ms, 10s, 1h)').argParser(parseDurationArg).makeOptionMandatory())
