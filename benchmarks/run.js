@@ -6,7 +6,7 @@
 //
 //   npm run bench -- [--runs 5] [--events 1000000] [--slice 100000]
 //                    [--only window-1s,window-memory] [--flights FILE.ndjson.gz]
-//                    [--data-dir DIR] [--no-docs] [--smoke]
+//                    [--data-dir DIR] [--no-docs] [--smoke] [--soak-seconds 60]
 //
 // The machine these run on is shared and noisy: compare ratios from one run,
 // not absolute rates across runs.
@@ -34,6 +34,7 @@ function parseArgs(argv) {
     dataDir: path.join(BENCH_DIR, 'data'),
     docs: true,
     smoke: false,
+    soakSeconds: 60,
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -48,6 +49,7 @@ function parseArgs(argv) {
     else if (arg === '--only') options.only = value().split(',');
     else if (arg === '--flights') options.flights = path.resolve(value());
     else if (arg === '--data-dir') options.dataDir = path.resolve(value());
+    else if (arg === '--soak-seconds') options.soakSeconds = Number(value());
     else if (arg === '--no-docs') options.docs = false;
     else if (arg === '--smoke') options.smoke = true;
     else throw new Error(`unknown option ${arg}; see the header of benchmarks/run.js`);
@@ -61,7 +63,7 @@ function parseArgs(argv) {
     options.only ??= ['window-1s'];
     options.flights = undefined;
   }
-  for (const name of ['runs', 'events', 'slice']) {
+  for (const name of ['runs', 'events', 'slice', 'soakSeconds']) {
     if (!Number.isSafeInteger(options[name]) || options[name] < 1) throw new Error(`--${name} must be a whole number of at least 1`);
   }
   return options;
@@ -155,7 +157,12 @@ async function main() {
   const scenarios = await loadScenarios(options.only);
   const inputs = new Map();
   const results = [];
+  const soakResults = [];
   for (const scenario of scenarios) {
+    if (scenario.run !== undefined) {
+      soakResults.push({ title: scenario.title, result: await scenario.run(ctx, options) });
+      continue;
+    }
     for (const inputName of scenario.inputs) {
       if (!inputs.has(inputName)) inputs.set(inputName, await prepareInput(inputName, options));
       const input = inputs.get(inputName);
@@ -206,7 +213,7 @@ async function main() {
     writeFileSync(path.join(docsDir, 'benchmarks.svg'), renderChart(results));
     const docPath = path.join(docsDir, 'benchmarks.md');
     const current = existsSync(docPath) ? readFileSync(docPath, 'utf8') : '# Benchmarks\n\n<!-- results:start -->\n<!-- results:end -->\n';
-    writeFileSync(docPath, renderMarkdown(current, machine, options, results));
+    writeFileSync(docPath, renderMarkdown(current, machine, options, results, soakResults));
     console.log(`wrote docs/benchmarks.md and docs/benchmarks.svg`);
   }
 }

@@ -29,7 +29,7 @@ function markdownTable(rows) {
 }
 
 /** Replaces the text between the results markers of the benchmarks page. */
-export function renderMarkdown(current, machine, options, rows) {
+export function renderMarkdown(current, machine, options, rows, soakResults = []) {
   const section = [
     '<!-- results:start -->',
     '<!-- Written by `npm run bench`; edit the text outside these markers. -->',
@@ -42,6 +42,7 @@ export function renderMarkdown(current, machine, options, rows) {
     markdownTable(rows),
     '',
     '![events per second relative to the baseline loop](benchmarks.svg)',
+    ...soakResults.flatMap(({ title, result }) => ['', `${title}: \`${JSON.stringify(result)}\``]),
     '<!-- results:end -->',
   ].join('\n');
   const pattern = /<!-- results:start -->[\s\S]*<!-- results:end -->/;
