@@ -69,3 +69,4 @@ export {
   type FanOutOptions,
   type FanOutStats,
 } from './fanout/fan-out.js';
+export { InputBoundaryOperator, type InputAwareStage } from './merge/input-boundary-operator.js';

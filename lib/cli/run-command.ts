@@ -79,11 +79,12 @@ function isBrokenPipe(err: unknown): boolean {
  *   rejected, late, dropped or out of order.
  * - Without a source of the plan's own, the inputs (plus those listed in
  *   --inputs-from) are read concurrently and interleaved, or merged by event
- *   time with --ordered; see createCommandSource.
+ *   time with --ordered; see createCommandSource. `buildPlan` gets that
+ *   final list of inputs.
  * - With --tee the output goes through a shared fan-out to stdout and every
  *   copy; a closed stdout detaches only stdout.
  */
-export async function runCommand(command: string, inputs: readonly string[], report: ReportOptions, buildPlan: () => CommandPlan): Promise<void> {
+export async function runCommand(command: string, inputs: readonly string[], report: ReportOptions, buildPlan: (inputs: readonly string[]) => CommandPlan): Promise<void> {
   let plan: CommandPlan;
   let names = inputs;
   let teeBranches: ReturnType<typeof openTeeBranches> = [];
@@ -92,7 +93,7 @@ export async function runCommand(command: string, inputs: readonly string[], rep
     if (names.length > 0) checkInputsReadable(names);
     checkInputNamesUnique(names);
     teeBranches = openTeeBranches(report.tee ?? []);
-    plan = buildPlan();
+    plan = buildPlan(names);
   } catch (err) {
     fail(command, err);
     return;

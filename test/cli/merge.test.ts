@@ -167,3 +167,21 @@ t.test('FIFO input is read to its end', async (t) => {
   t.same(parseLines(result.stdout).map((window) => window.event_count), [2, 1, 1, 1]);
   t.equal(readFileSync(three, 'utf8').split('\n').length, 4);
 });
+
+t.test('window keeps one watermark per input', async (t) => {
+  // The file runs far ahead of stdin in event time; with one watermark for both, stdin's events would be late.
+  const ahead = write('ahead.ndjson', events('f', [1000, 5000, 9000]));
+  const stdin = events('s', [0, 10, 1500]);
+  const result = await runCli(['window', '--ms', '1s', ahead, '-'], { stdin: [stdin.slice(0, 20), stdin.slice(20, 50), stdin.slice(50)] });
+  t.equal(result.code, 0);
+  t.equal(result.stderr, '', 'no event is late');
+  t.same(
+    parseLines(result.stdout).map((window) => [window.window_start, window.event_count]),
+    [
+      [0, 2],
+      [1000, 2],
+      [5000, 1],
+      [9000, 1],
+    ],
+  );
+});

@@ -1,7 +1,9 @@
 import { Option, type Command } from 'commander';
 import { OperatorTransform } from '../../core/operator-transform.js';
 import { NdjsonSideFile } from '../../io/line-file.js';
+import { displayName, STDIN_NAME } from '../../io/input-source.js';
 import { MultiInputParseOperator } from '../../io/ndjson-reader.js';
+import { InputBoundaryOperator } from '../../merge/input-boundary-operator.js';
 import { NdjsonStringifyOperator } from '../../io/ndjson-writer.js';
 import { parallelWindowPlan } from '../../parallel/parallel-window-plan.js';
 import { TumblingWindowOperator } from '../../window/tumbling-window.js';
@@ -61,7 +63,7 @@ ${EXIT_CODES_HELP}`,
   command.action(async (inputs: string[], options: WindowCommandOptions) => {
     let lateFile: NdjsonSideFile | undefined;
     let deadLetter: NdjsonSideFile | undefined;
-    await runCommand('window', inputs, reportOptionsOf(options), () => {
+    await runCommand('window', inputs, reportOptionsOf(options), (names) => {
       const read = parserOptionsOf(options, true);
       deadLetter = read.deadLetter;
       if (options.threads > 1) {
@@ -89,8 +91,10 @@ ${EXIT_CODES_HELP}`,
         min: options.min,
         max: options.max,
         ...(lateFile === undefined ? {} : { onLate: (event) => lateFile!.write(event) }),
+        // One watermark per input, so interleaved inputs that are each in order make no event late.
+        inputs: (names.length === 0 && options.inputsFrom === undefined ? [STDIN_NAME] : names).map(displayName),
       });
-      const stage = new OperatorTransform([parse, window, new NdjsonStringifyOperator()], { writableObjectMode: true, readableObjectMode: false });
+      const stage = new OperatorTransform([new InputBoundaryOperator(window), parse, window, new NdjsonStringifyOperator()], { writableObjectMode: true, readableObjectMode: false });
       return {
         stages: [stage],
         unit: 'windows',
