@@ -7,10 +7,14 @@ import type { FanOutBranch } from '../fanout/fan-out.js';
 
 /**
  * Opens the destination of one --tee target (the text after "scheme:") as a
- * Writable of NDJSON text. Throws EvprocError ERR_OUTPUT_FAILED when it
- * cannot be opened.
+ * Writable of NDJSON text, or a chain of streams that takes NDJSON text (a
+ * database sink needs a parser and a batcher in front). Throws EvprocError
+ * ERR_OUTPUT_FAILED when it cannot be opened.
  */
-export type TeeOpener = (location: string, target: string) => Writable;
+export type TeeOpener = (location: string, target: string) => FanOutBranch['streams'];
+
+// TODO: register sqlite: and postgres: with a parse → batch → sink chain, so --tee takes the same URLs as batch --to.
+
 
 const openers = new Map<string, TeeOpener>([['file', openTeeFile]]);
 
@@ -86,8 +90,8 @@ export function openTeeBranches(targets: readonly string[]): FanOutBranch[] {
     if (seen.has(target)) throw new InvalidOptionError(`--tee ${target} is given twice: name each copy once`);
     seen.add(target);
     const parsed = parseTeeTarget(target);
-    const stream = openers.get(parsed.scheme)!(parsed.location, target);
-    branches.push({ name: target, streams: stream });
+    const streams = openers.get(parsed.scheme)!(parsed.location, target);
+    branches.push({ name: target, streams });
   }
   return branches;
 }

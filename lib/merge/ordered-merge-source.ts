@@ -83,6 +83,8 @@ interface MergeInput {
   input: string;
   name: string;
   stream: InputStream | undefined;
+  /** Removes this source's listeners from the stream; set while the stream is open. */
+  detach: (() => void) | undefined;
   queue: QueuedLine[];
   head: number;
   /** Bytes of a line whose end has not arrived yet. */
@@ -153,6 +155,7 @@ export class OrderedMergeSource extends Readable {
       input,
       name: displayName(input),
       stream: undefined,
+      detach: undefined,
       queue: [],
       head: 0,
       carry: [],
@@ -203,17 +206,27 @@ export class OrderedMergeSource extends Readable {
     }
     input.stream = stream;
     this.#starving.add(input);
-    stream.on('data', (data: Buffer | string) => this.#onData(input, typeof data === 'string' ? Buffer.from(data) : data));
-    stream.once('end', () => {
-      input.stream = undefined;
+    const onData = (data: Buffer | string): void => this.#onData(input, typeof data === 'string' ? Buffer.from(data) : data);
+    const onEnd = (): void => {
+      input.detach?.();
       if (this.#stopped) return;
       this.#endInput(input);
       this.#pump();
-    });
-    stream.once('error', (err: Error) => {
-      input.stream = undefined;
+    };
+    const onError = (err: Error): void => {
+      input.detach?.();
       this.destroy(inputReadError(input.input, err));
-    });
+    };
+    input.detach = () => {
+      stream.off('data', onData);
+      stream.off('end', onEnd);
+      stream.off('error', onError);
+      input.stream = undefined;
+      input.detach = undefined;
+    };
+    stream.on('data', onData);
+    stream.once('end', onEnd);
+    stream.once('error', onError);
     stream.resume();
   }
 
@@ -369,12 +382,8 @@ export class OrderedMergeSource extends Readable {
 
   #release(input: MergeInput): void {
     const stream = input.stream;
-    input.stream = undefined;
-    if (stream === undefined) return;
-    stream.removeAllListeners('data');
-    stream.removeAllListeners('end');
-    stream.removeAllListeners('error');
-    releaseStream(stream);
+    input.detach?.();
+    if (stream !== undefined) releaseStream(stream);
   }
 }
 
