@@ -24,12 +24,13 @@
  *
  * Buffers: each input queues at most `perInputLines` lines (default 1024)
  * before it is paused, plus the lines of the one read of up to 64 KiB that
- * filled it; one line is at most maxLineBytes + 2 bytes (a longer line is
- * cut there, and the parser downstream rejects it as too long). The readable
+ * filled it; one line is at most maxLineBytes + 2 characters (a longer line
+ * is cut there, and the parser downstream rejects it as too long). The readable
  * buffer holds up to highWaterMark chunks of up to 256 lines. Worst case in
  * memory: inputs × (perInputLines lines + 64 KiB) + highWaterMark × 256 lines.
  */
 import { Readable } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
 import { InvalidOptionError } from '../errors.js';
 import { isJsonObject } from '../event/event.js';
 import { compileFieldPath, type FieldGetter } from '../event/field-path.js';
@@ -53,7 +54,7 @@ export interface OrderedMergeOptions {
   timeUnit?: TimeUnit;
   /** Lines queued per input before that input is paused. Default 1024. */
   perInputLines?: number;
-  /** Longest line kept whole, in bytes; longer lines are cut at maxLineBytes + 2 bytes. Default 1 MiB. */
+  /** Longest line kept whole, in bytes; longer lines are cut at maxLineBytes + 2 characters. Default 1 MiB. */
   maxLineBytes?: number;
   /** Readable-side buffer limit, in chunks of up to 256 lines. Default 4. */
   highWaterMark?: number;
@@ -87,9 +88,10 @@ interface MergeInput {
   detach: (() => void) | undefined;
   queue: QueuedLine[];
   head: number;
-  /** Bytes of a line whose end has not arrived yet. */
-  carry: Buffer[];
-  carryBytes: number;
+  /** Decodes the input's bytes; a character split across reads is completed by the next read. */
+  decoder: StringDecoder;
+  /** Text of a line whose end has not arrived yet. */
+  carry: string;
   /** True while skipping the rest of a line that is over the limit. */
   discarding: boolean;
   lastKey: number;
@@ -158,8 +160,8 @@ export class OrderedMergeSource extends Readable {
       detach: undefined,
       queue: [],
       head: 0,
-      carry: [],
-      carryBytes: 0,
+      decoder: new StringDecoder('utf8'),
+      carry: '',
       discarding: false,
       lastKey: -Infinity,
       paused: false,
@@ -206,7 +208,7 @@ export class OrderedMergeSource extends Readable {
     }
     input.stream = stream;
     this.#starving.add(input);
-    const onData = (data: Buffer | string): void => this.#onData(input, typeof data === 'string' ? Buffer.from(data) : data);
+    const onData = (data: Buffer | string): void => this.#onData(input, typeof data === 'string' ? data : input.decoder.write(data));
     const onEnd = (): void => {
       input.detach?.();
       if (this.#stopped) return;
@@ -230,17 +232,17 @@ export class OrderedMergeSource extends Readable {
     stream.resume();
   }
 
-  #onData(input: MergeInput, data: Buffer): void {
+  #onData(input: MergeInput, text: string): void {
     if (this.#stopped) return;
     let start = 0;
-    let newline = data.indexOf(10);
+    let newline = text.indexOf('\n');
     while (newline !== -1) {
-      this.#appendCarry(input, data.subarray(start, newline));
+      this.#appendCarry(input, text.slice(start, newline));
       this.#takeLine(input);
       start = newline + 1;
-      newline = data.indexOf(10, start);
+      newline = text.indexOf('\n', start);
     }
-    if (start < data.length) this.#appendCarry(input, data.subarray(start));
+    if (start < text.length) this.#appendCarry(input, text.slice(start));
     if (queued(input) >= this.#perInputLines && !input.paused) {
       input.paused = true;
       input.stream?.pause();
@@ -248,25 +250,23 @@ export class OrderedMergeSource extends Readable {
     this.#pump();
   }
 
-  #appendCarry(input: MergeInput, bytes: Buffer): void {
-    if (input.discarding || bytes.length === 0) return;
-    // A line is kept up to maxLineBytes + 2 bytes: long enough for the parser downstream to reject it as too long.
-    const room = this.#maxLineBytes + 2 - input.carryBytes;
-    if (bytes.length > room) {
-      input.carry.push(Buffer.from(bytes.subarray(0, room)));
-      input.carryBytes += room;
+  #appendCarry(input: MergeInput, piece: string): void {
+    if (input.discarding || piece.length === 0) return;
+    // A line is kept up to maxLineBytes + 2 UTF-16 code units. A line cut there has more than maxLineBytes
+    // bytes, so the parser downstream rejects it as too long.
+    const room = this.#maxLineBytes + 2 - input.carry.length;
+    if (piece.length > room) {
+      input.carry += piece.slice(0, room);
       input.discarding = true;
       return;
     }
-    input.carry.push(Buffer.from(bytes));
-    input.carryBytes += bytes.length;
+    input.carry += piece;
   }
 
   /** Queues the carried bytes as one line; called at each "\n" and at the end of the input. */
   #takeLine(input: MergeInput): void {
-    const text = input.carry.length === 1 ? input.carry[0]!.toString('utf8') : Buffer.concat(input.carry, input.carryBytes).toString('utf8');
-    input.carry = [];
-    input.carryBytes = 0;
+    const text = input.carry;
+    input.carry = '';
     input.discarding = false;
     this.stats.lines++;
     let key = input.lastKey;
@@ -287,7 +287,8 @@ export class OrderedMergeSource extends Readable {
   /** Returns the event time of a line in epoch ms, or NaN when the line has none. */
   #timeOf(text: string): number {
     const first = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-    if (first.trim().length === 0 || first.length > this.#maxLineBytes) return NaN;
+    // JSON.parse rejects blank lines too.
+    if (first.length === 0 || first.length > this.#maxLineBytes) return NaN;
     let value: unknown;
     try {
       value = JSON.parse(first);
@@ -298,7 +299,9 @@ export class OrderedMergeSource extends Readable {
   }
 
   #endInput(input: MergeInput): void {
-    if (input.carryBytes > 0 || input.discarding) this.#takeLine(input);
+    const rest = input.decoder.end();
+    if (rest.length > 0) this.#appendCarry(input, rest);
+    if (input.carry.length > 0 || input.discarding) this.#takeLine(input);
     input.ended = true;
     this.#starving.delete(input);
     if (!input.inHeap) {
