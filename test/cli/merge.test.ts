@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
-import { parseLines, runCli } from '../helpers/cli.js';
+import { EVPROC_BIN, parseLines, runCli } from '../helpers/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'evproc-merge-'));
 
@@ -184,4 +184,32 @@ t.test('window keeps one watermark per input', async (t) => {
       [9000, 1],
     ],
   );
+});
+
+t.test('SIGINT flushes an ordered merge waiting on stdin', async (t) => {
+  const child = spawn(process.execPath, [EVPROC_BIN, 'window', '--ms', '1s', '--ordered', '--stats-interval', '50ms', three, '-'], {
+    env: { ...process.env, TZ: 'UTC', NODE_DEBUG: '' },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  // The first progress report shows that the command runs and handles signals; stdin stays open.
+  child.stderr.once('data', () => child.kill('SIGINT'));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  child.stdin.write('{"timestamp":1,"value":1}\n{"timestamp":2500,"value":1}\n');
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  t.equal(code, 130);
+  t.same(
+    parseLines(stdout).map((window) => [window.window_start, window.event_count]),
+    [
+      [0, 1],
+      [1000, 1],
+      [2000, 1],
+      [3000, 1],
+      [5000, 1],
+    ],
+    'what was read is merged in time order and every open window is written',
+  );
+  t.match(stderr, 'evproc window progress: received');
 });
