@@ -1,11 +1,12 @@
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
+import { rmSync, mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
 import { EVPROC_BIN, parseLines, runCli } from '../helpers/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'evproc-merge-'));
+t.teardown(() => rmSync(dir, { recursive: true, force: true }));
 
 function write(name: string, text: string): string {
   const path = join(dir, name);

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,7 +24,9 @@ function runScript(outDir: string): Promise<{ code: number | null; stdout: strin
 }
 
 t.test('shell pipeline example runs end to end', async (t) => {
-  const out = join(mkdtempSync(join(tmpdir(), 'evproc-example-')), 'out');
+  const base = mkdtempSync(join(tmpdir(), 'evproc-example-'));
+  t.teardown(() => rmSync(base, { recursive: true, force: true }));
+  const out = join(base, 'out');
   const result = await runScript(out);
   t.equal(result.code, 0, result.stderr);
   t.equal(result.stdout, `windows: 80 in ${out}/windows.ndjson\nalerts: 3 in ${out}/alerts.ndjson\n`);

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { rmSync, mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -7,6 +7,7 @@ import t from 'tap';
 import { EVPROC_BIN, parseLines, runCli } from '../helpers/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'evproc-tee-'));
+t.teardown(() => rmSync(dir, { recursive: true, force: true }));
 const input = Array.from({ length: 5 }, (_, index) => JSON.stringify({ timestamp: index * 600, value: index * 20 })).join('\n') + '\n';
 
 t.test('tee copies the output to files', async (t) => {
