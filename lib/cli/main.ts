@@ -7,7 +7,7 @@ import { registerBufferCommand } from './commands/buffer.js';
 import { registerFilterCommand } from './commands/filter.js';
 import { registerGenerateCommand } from './commands/generate.js';
 import { registerAnomaliesCommand } from './commands/anomalies.js';
-import { EXIT_CODES_HELP, EXIT_USAGE } from './exit-codes.js';
+import { EXIT_CODES_HELP, EXIT_FAILURE, EXIT_USAGE } from './exit-codes.js';
 
 function packageVersion(): string {
   const text = readFileSync(new URL('../../package.json', import.meta.url), 'utf8');
@@ -35,12 +35,11 @@ export function createProgram(): Command {
 /** Runs the CLI; usage errors exit 2, help and version exit 0. */
 export async function main(argv: string[]): Promise<void> {
   // A reader that closes stdout early (`evproc --help | head -n 1`) is a
-  // normal end. Commands see the error through their pipeline too; this
-  // listener only keeps it from crashing output written outside a pipeline.
-  // An error without a syscall is a pipeline's own error, passed to stdout
-  // when stream.pipeline destroys it; runCommand reports that one.
+  // normal end. A command's pipeline sees every stdout error itself and
+  // reports it; this listener only keeps output written outside a pipeline
+  // (help, version) from crashing, and marks other write errors as failures.
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-    if (err.code !== 'EPIPE' && err.syscall !== undefined) throw err;
+    if (err.code !== 'EPIPE') process.exitCode = EXIT_FAILURE;
   });
   const program = createProgram();
   program.exitOverride();

@@ -6,7 +6,8 @@ import { DEFAULT_MAX_LINE_BYTES, type NdjsonParserOptions } from '../io/ndjson-p
 import { NdjsonSideFile } from '../io/line-file.js';
 import { parseOnError, type OnError, type Rejection } from '../io/rejection.js';
 import { DEFAULT_MERGE_LINES_PER_INPUT } from '../merge/ordered-merge-source.js';
-import { parseTeeTargetArg } from './tee.js';
+import { parseTeeTarget, parseTeeTargetArg } from './tee.js';
+import type { OutputPath } from './output-paths.js';
 import type { StatsFormat } from './report.js';
 import type { InputOptions, ReportOptions } from './run-command.js';
 
@@ -110,6 +111,19 @@ interface SharedParsedOptions extends Partial<ReadOptions> {
   statsFormat?: StatsFormat;
   statsInterval?: number;
   tee?: string[];
+  lateOutput?: string;
+}
+
+/** The files named by --dead-letter, --late-output and --tee, which the command will truncate. */
+function outputPathsOf(options: SharedParsedOptions): OutputPath[] {
+  const outputs: OutputPath[] = [];
+  if (options.deadLetter !== undefined) outputs.push({ option: '--dead-letter', path: options.deadLetter });
+  if (options.lateOutput !== undefined) outputs.push({ option: '--late-output', path: options.lateOutput });
+  for (const target of options.tee ?? []) {
+    const parsed = parseTeeTarget(target);
+    if (parsed.scheme === 'file') outputs.push({ option: '--tee', path: parsed.location });
+  }
+  return outputs;
 }
 
 /** Picks the options runCommand handles for every command: reports, input merging and --tee. */
@@ -123,6 +137,7 @@ export function reportOptionsOf(options: SharedParsedOptions): ReportOptions {
     ...(options.maxLineBytes === undefined ? {} : { maxLineBytes: options.maxLineBytes }),
   };
   return {
+    outputs: outputPathsOf(options),
     ...(options.stats === undefined ? {} : { stats: options.stats }),
     ...(options.statsFormat === undefined ? {} : { statsFormat: options.statsFormat }),
     ...(options.statsInterval === undefined ? {} : { statsInterval: options.statsInterval }),

@@ -1,12 +1,13 @@
 import type { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { debuglog } from 'node:util';
-import { EvprocError } from '../errors.js';
+import { EvprocError, InvalidOptionError } from '../errors.js';
 import type { TimeUnit } from '../event/timestamp.js';
 import { createFanOut } from '../fanout/fan-out.js';
 import { checkInputNamesUnique, checkInputsReadable } from '../io/input-source.js';
 import { createCommandSource, readInputList, type CommandSource } from '../merge/command-source.js';
-import { EXIT_FAILURE, EXIT_OK, EXIT_SIGINT, EXIT_SIGTERM } from './exit-codes.js';
+import { EXIT_FAILURE, EXIT_OK, EXIT_SIGINT, EXIT_SIGTERM, EXIT_USAGE } from './exit-codes.js';
+import { checkOutputPaths, type OutputPath } from './output-paths.js';
 import { formatReport, type RunCounters, type StatsFormat } from './report.js';
 import { openTeeBranches } from './tee.js';
 
@@ -28,6 +29,8 @@ export interface InputOptions {
 
 /** Options every command takes for its stderr report, its inputs and its output copies. */
 export interface ReportOptions {
+  /** Files the command will create or truncate; checked against the inputs and each other before anything opens. */
+  outputs?: OutputPath[];
   /** Print the summary even when nothing was rejected, late or dropped. */
   stats?: boolean;
   statsFormat?: StatsFormat;
@@ -92,9 +95,16 @@ export async function runCommand(command: string, inputs: readonly string[], rep
     if (report.input?.inputsFrom !== undefined) names = [...inputs, ...readInputList(report.input.inputsFrom)];
     if (names.length > 0) checkInputsReadable(names);
     checkInputNamesUnique(names);
+    checkOutputPaths(report.outputs ?? [], names);
     teeBranches = openTeeBranches(report.tee ?? []);
     plan = buildPlan(names);
   } catch (err) {
+    if (err instanceof InvalidOptionError) {
+      // An option value that only the stage could check is still a usage error.
+      printError(`evproc ${command}: error: ${err.message}\n(run with --help for usage)`);
+      process.exitCode = EXIT_USAGE;
+      return;
+    }
     fail(command, err);
     return;
   }
@@ -136,14 +146,24 @@ export async function runCommand(command: string, inputs: readonly string[], rep
       : setInterval(() => printError(formatReport(command, 'progress', counters(), plan.unit, format)), report.statsInterval);
   timer?.unref();
 
+  let stdoutError: Error | undefined;
+  const onStdoutError = (err: Error): void => {
+    stdoutError ??= err;
+  };
+  process.stdout.on('error', onStdoutError);
+
   let failure: unknown;
   let brokenPipe = false;
   try {
     await pipeline([source, ...plan.stages, output] as ReadonlyArray<NodeJS.ReadableStream | NodeJS.WritableStream | NodeJS.ReadWriteStream>);
   } catch (err) {
     if (isBrokenPipe(err)) brokenPipe = true;
+    // pipeline destroys stdout with whatever error ended the run, so only a
+    // system error (ENOSPC, EIO) seen on stdout is a failed write to it.
+    else if (err === stdoutError && (err as NodeJS.ErrnoException).syscall !== undefined) failure = new EvprocError('ERR_OUTPUT_FAILED', `cannot write to stdout: ${(err as Error).message}`, { cause: err });
     else failure = err;
   } finally {
+    process.stdout.off('error', onStdoutError);
     if (timer !== undefined) clearInterval(timer);
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);

@@ -27,12 +27,6 @@ export class NdjsonParseOperator extends Operator<Buffer | string, Event> {
   }
 }
 
-/** Told which input the next events come from, and when an input has ended. */
-export interface InputObserver {
-  selectInput(input: string): void;
-  endInput(input: string): void;
-}
-
 /**
  * Parses InputChunks from several named inputs, with one line parser (own
  * line numbers, own partial line) per input, so chunks of different inputs
@@ -43,8 +37,6 @@ export class MultiInputParseOperator extends Operator<InputChunk, Event> {
   readonly #parsers = new Map<string, NdjsonLineParser>();
   /** The parser of the chunk being read, for positions in messages. */
   #current: NdjsonLineParser | undefined;
-  /** Receives input switches and ends, so a window can keep one watermark per input. */
-  inputObserver: InputObserver | undefined;
   readonly stats: ParserStats = { lines: 0, events: 0, invalid: 0 };
   #finishedStats: ParserStats = { lines: 0, events: 0, invalid: 0 };
 
@@ -59,15 +51,11 @@ export class MultiInputParseOperator extends Operator<InputChunk, Event> {
       parser = new NdjsonLineParser({ ...this.#options, inputName: chunk.input }, (event, line) => this.emit(event, line));
       this.#parsers.set(chunk.input, parser);
     }
-    if (parser !== this.#current) {
-      this.#current = parser;
-      this.inputObserver?.selectInput(chunk.input);
-    }
+    this.#current = parser;
     try {
       if (chunk.data === null) {
         parser.finish();
         this.#retire(chunk.input, parser);
-        this.inputObserver?.endInput(chunk.input);
       } else {
         parser.write(chunk.data);
       }

@@ -277,3 +277,77 @@ t.test('real sensor data matches a reference aggregation', async (t) => {
   });
   t.equal(mismatches, 0, 'every (key, window) matches the reference, in order');
 });
+
+t.test('side file that is an input is rejected', async (t) => {
+  const input = join(tmp, 'victim.ndjson');
+  writeFileSync(input, lines({ timestamp: 1, value: 1 }));
+  for (const option of ['--dead-letter', '--late-output']) {
+    const result = await runCli(['window', '--ms', '1000', input, option, input]);
+    t.equal(result.code, 2, option);
+    t.match(result.stderr, `${option} ${input} is also the input ${input}`);
+    t.equal(readFileSync(input, 'utf8'), lines({ timestamp: 1, value: 1 }), 'the input is untouched');
+  }
+  const side = join(tmp, 'side.ndjson');
+  const both = await runCli(['window', '--ms', '1000', input, '--dead-letter', side, '--late-output', side]);
+  t.equal(both.code, 2);
+  t.match(both.stderr, /names the same file as --dead-letter/);
+});
+
+t.test('late output keeps the original line', async (t) => {
+  const lateFile = join(tmp, 'late-raw.ndjson');
+  const late = '{"timestamp":5,"id":12345678901234567890,"v":1.50,"z":-0}';
+  const input = `{"timestamp":2000}\n${late}\n`;
+  const result = await runCli(['window', '--ms', '1000', '--late-output', lateFile], { stdin: input });
+  t.equal(result.code, 0);
+  t.equal(readFileSync(lateFile, 'utf8'), late + '\n');
+});
+
+t.test('option values checked by the stage exit 2', async (t) => {
+  for (const args of [['--ms', '0'], ['--ms', '1s', '--min', '10', '--max', '5'], ['--ms', '1s', '--by', 'a..b']]) {
+    const result = await runCli(['window', ...args], { stdin: '' });
+    t.equal(result.code, 2, args.join(' '));
+    t.match(result.stderr, /run with --help for usage/);
+  }
+});
+
+t.test('invalid event in fail mode names its line', async (t) => {
+  let deep = '1';
+  for (let i = 0; i < 20_000; i++) deep = `[${deep}]`;
+  const input = `{"timestamp":1,"k":"a"}\n{"timestamp":2,"k":${deep}}\n`;
+  const failed = await runCli(['window', '--ms', '1000', '--by', 'k'], { stdin: input });
+  t.equal(failed.code, 1);
+  t.match(failed.stderr, /stdin:2: the grouping key is nested too deeply/);
+  const skipped = await runCli(['window', '--ms', '1000', '--by', 'k', '--on-error', 'skip'], { stdin: input });
+  t.equal(skipped.code, 0);
+  t.equal(parseLines(skipped.stdout).length, 1);
+  t.match(skipped.stderr, /invalid 1/);
+});
+
+t.test('failed stdout write names stdout', async (t) => {
+  const script = `node "${EVPROC_BIN}" window --ms 1 > /dev/full`;
+  const stderr = await new Promise<{ text: string; code: number | null }>((resolve) => {
+    const child = spawn('bash', ['-c', script], { env: { ...process.env, TZ: 'UTC' } });
+    let text = '';
+    child.stderr.on('data', (chunk: Buffer) => (text += chunk));
+    child.stdin.end(lines({ timestamp: 1 }, { timestamp: 2 }, { timestamp: 3 }));
+    child.on('close', (code) => resolve({ text, code }));
+  });
+  t.equal(stderr.code, 1);
+  t.match(stderr.text, /cannot write to stdout: ENOSPC/);
+});
+
+t.test('signal mid-file reports no partial line', async (t) => {
+  const file = join(tmp, 'signal.ndjson');
+  let text = '';
+  for (let i = 0; i < 400_000; i++) text += `{"timestamp":${i},"source":"s${i % 50}","value":${i % 100}}\n`;
+  writeFileSync(file, text);
+  const child = spawn(process.execPath, [EVPROC_BIN, 'window', '--ms', '1', '--by', 'source', file], { env: { ...process.env, TZ: 'UTC' } });
+  let err = '';
+  child.stderr.on('data', (chunk: Buffer) => (err += chunk));
+  await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
+  child.stdout.resume();
+  child.kill('SIGINT');
+  const code = await new Promise((resolve) => child.on('close', resolve));
+  t.equal(code, 130);
+  t.equal(err, '');
+});

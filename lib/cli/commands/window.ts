@@ -2,10 +2,10 @@ import { Option, type Command } from 'commander';
 import { OperatorTransform } from '../../core/operator-transform.js';
 import { NdjsonSideFile } from '../../io/line-file.js';
 import { displayName, STDIN_NAME } from '../../io/input-source.js';
-import { MultiInputParseOperator } from '../../io/ndjson-reader.js';
 import { InputBoundaryOperator } from '../../merge/input-boundary-operator.js';
 import { NdjsonStringifyOperator } from '../../io/ndjson-writer.js';
 import { parallelWindowPlan } from '../../parallel/parallel-window-plan.js';
+import { LineTrackingParseOperator } from '../../transforms/raw-line.js';
 import { TumblingWindowOperator } from '../../window/tumbling-window.js';
 import { EXIT_CODES_HELP } from '../exit-codes.js';
 import { addReadOptions, addReportOptions, parseDurationArg, parseNumberArg, parsePositiveIntArg, parserOptionsOf, reportOptionsOf, type ReadOptions } from '../options.js';
@@ -34,7 +34,7 @@ export function registerWindowCommand(program: Command): void {
         'each file in its own order; --ordered merges files that are each sorted by event time.',
     )
     .argument('[inputs...]', 'NDJSON files to read; stdin when none')
-    .addOption(new Option('--ms <duration>', 'window length: milliseconds, or a number with a unit ms, s, m, h, d (for example 500ms, 10s, 1h)').argParser(parseDurationArg).makeOptionMandatory())
+    .addOption(new Option('--ms <duration>', '(required) window length: milliseconds, or a number with a unit ms, s, m, h, d (for example 500ms, 10s, 1h)').argParser(parseDurationArg).makeOptionMandatory())
     .option('--by <path>', 'keep one window series per value of this dotted field path; adds "key" to each result')
     .option('--value-field <path>', 'dotted path of the numeric value', 'value')
     .addOption(new Option('--allowed-lateness <duration>', 'how far the watermark trails the highest timestamp seen').default(0, '0').argParser(parseDurationArg))
@@ -80,7 +80,7 @@ ${EXIT_CODES_HELP}`,
         return parallelWindowPlan(options.threads, read.parser, windowOptions, { ...(deadLetter === undefined ? {} : { deadLetter }), ...(options.lateOutput === undefined ? {} : { lateOutput: options.lateOutput }) });
       }
       lateFile = options.lateOutput === undefined ? undefined : new NdjsonSideFile(options.lateOutput);
-      const parse = new MultiInputParseOperator(read.parser);
+      const parse = new LineTrackingParseOperator(read.parser);
       const window = new TumblingWindowOperator({
         size: options.ms,
         timeField: options.timeField,
@@ -90,7 +90,10 @@ ${EXIT_CODES_HELP}`,
         allowedLateness: options.allowedLateness,
         min: options.min,
         max: options.max,
-        ...(lateFile === undefined ? {} : { onLate: (event) => lateFile!.write(event) }),
+        // Late events are written as their original line, so every number keeps its spelling.
+        ...(lateFile === undefined ? {} : { onLate: () => lateFile!.writeLine(parse.lastLine) }),
+        onInvalid: options.onError,
+        describePosition: () => parse.position(),
         // One watermark per input, so interleaved inputs that are each in order make no event late.
         inputs: (names.length === 0 && options.inputsFrom === undefined ? [STDIN_NAME] : names).map(displayName),
       });
