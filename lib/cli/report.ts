@@ -34,12 +34,19 @@ export function formatReport(command: string, kind: 'summary' | 'progress', coun
   if (format === 'json') {
     return JSON.stringify({ evproc: kind, command, ...orderedCounters(counters), delivered_unit: unit });
   }
-  const parts = [`received ${counters.received} events`, `delivered ${counters.delivered} ${unit}`];
+  const parts = [`received ${counted(counters.received, 'events')}`, `delivered ${counted(counters.delivered, unit)}`];
   for (const field of CORE_FIELDS.slice(2)) parts.push(`${field} ${counters[field]}`);
   for (const [field, value] of Object.entries(counters)) {
     if (!(CORE_FIELDS as readonly string[]).includes(field)) parts.push(`${field.replaceAll('_', ' ')} ${formatNumber(value)}`);
   }
   return `evproc ${command} ${kind}: ${parts.join(', ')}`;
+}
+
+/** Writes a count with its unit, singular for exactly one: "1 window", "2 windows", "1 batch". */
+function counted(count: number, pluralUnit: string): string {
+  if (count !== 1) return `${count} ${pluralUnit}`;
+  const singular = pluralUnit.endsWith('ches') || pluralUnit.endsWith('shes') ? pluralUnit.slice(0, -2) : pluralUnit.replace(/s$/, '');
+  return `${count} ${singular}`;
 }
 
 function orderedCounters(counters: RunCounters): RunCounters {

@@ -90,7 +90,7 @@ t.test('skipped lines are counted', async (t) => {
     parseLines(result.stdout).map((batch) => batch.size),
     [2],
   );
-  t.equal(result.stderr, 'evproc batch summary: received 4 events, delivered 1 batches, dropped 0, invalid 2, late 0\n');
+  t.equal(result.stderr, 'evproc batch summary: received 4 events, delivered 1 batch, dropped 0, invalid 2, late 0\n');
 });
 
 t.test('invalid line fails with its place', async (t) => {

@@ -25,7 +25,7 @@ t.test('filter combines conditions', async (t) => {
   const result = await runCli(['filter', '--where', 'value > 50 and source == "sensor-1"', '--stats'], { stdin: INPUT });
   t.equal(result.code, 0);
   t.equal(result.stdout, '{"id":12345678901234567890,"severity":"High","value":60.50,"source":"sensor-1"}\n');
-  t.equal(result.stderr, 'evproc filter summary: received 4 events, delivered 1 events, dropped 0, invalid 0, late 0, rejected 3\n');
+  t.equal(result.stderr, 'evproc filter summary: received 4 events, delivered 1 event, dropped 0, invalid 0, late 0, rejected 3\n');
 });
 
 t.test('filter reads dotted paths', async (t) => {
@@ -57,7 +57,7 @@ t.test('filter skips malformed lines', async (t) => {
   const result = await runCli(['filter', '--where', 'id == 2', '--on-error', 'skip'], { stdin: '{"id":2}\nnot json\n{"id":3}\n' });
   t.equal(result.code, 0);
   t.equal(result.stdout, '{"id":2}\n');
-  t.match(result.stderr, /received 3 events, delivered 1 events, dropped 0, invalid 1, late 0, rejected 1/);
+  t.match(result.stderr, /received 3 events, delivered 1 event, dropped 0, invalid 1, late 0, rejected 1/);
 });
 
 t.test('filter help explains missing fields', async (t) => {

@@ -65,7 +65,7 @@ t.test('ordered merge reports out-of-order events', async (t) => {
   const result = await runCli(['window', '--ms', '10s', '--ordered', three, unsorted]);
   t.equal(result.code, 0);
   t.same(parseLines(result.stdout).map((window) => window.event_count), [6]);
-  t.equal(result.stderr, 'evproc window summary: received 6 events, delivered 1 windows, dropped 0, invalid 0, late 0, out of order 1\n');
+  t.equal(result.stderr, 'evproc window summary: received 6 events, delivered 1 window, dropped 0, invalid 0, late 0, out of order 1\n');
 });
 
 t.test('ordered merge invalid line names its input line', async (t) => {

@@ -34,7 +34,7 @@ t.test('skip mode counts the rejected line', async (t) => {
   const windows = parseLines(result.stdout);
   t.equal(windows.length, 1);
   t.equal(windows[0]!.event_count, 2);
-  t.equal(result.stderr, 'evproc window summary: received 3 events, delivered 1 windows, dropped 0, invalid 1, late 0\n');
+  t.equal(result.stderr, 'evproc window summary: received 3 events, delivered 1 window, dropped 0, invalid 1, late 0\n');
 });
 
 t.test('dead letter file gets each rejected line', async (t) => {
