@@ -1,6 +1,6 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { parseDuration } from '../duration.js';
-import { EvprocError } from '../errors.js';
+import { EvprocError, InvalidOptionError } from '../errors.js';
 import { parseTimeUnit, type TimeUnit } from '../event/timestamp.js';
 import { DEFAULT_MAX_LINE_BYTES, type NdjsonParserOptions } from '../io/ndjson-parser.js';
 import { NdjsonSideFile } from '../io/line-file.js';
@@ -24,6 +24,15 @@ export function argParser<T>(parse: (text: string) => T): (text: string) => T {
 }
 
 export const parseDurationArg = argParser((text) => parseDuration(text));
+
+/** Shortest accepted --stats-interval, in ms: shorter intervals flood stderr. */
+const MIN_STATS_INTERVAL_MS = 100;
+
+const parseStatsIntervalArg = argParser((text) => {
+  const ms = parseDuration(text);
+  if (ms < MIN_STATS_INTERVAL_MS) throw new InvalidOptionError(`invalid interval ${JSON.stringify(text)}: expected at least ${MIN_STATS_INTERVAL_MS}ms`);
+  return ms;
+});
 
 export function parseNumberArg(text: string): number {
   const value = Number(text);
@@ -102,7 +111,7 @@ export function addReportOptions(command: Command): Command {
   return command
     .option('--stats', 'print the summary (received, delivered, dropped, invalid, late) to stderr even when nothing was lost')
     .addOption(new Option('--stats-format <format>', 'format of stderr reports: text or json').default('text').argParser(parseStatsFormat))
-    .addOption(new Option('--stats-interval <duration>', 'also print a progress report every DURATION (for example 1s)').argParser(parseDurationArg));
+    .addOption(new Option('--stats-interval <duration>', 'also print a progress report every DURATION (for example 1s; at least 100ms)').argParser(parseStatsIntervalArg));
 }
 
 /** The shared options as commander parsed them; commands without inputs lack the read options. */
