@@ -174,7 +174,7 @@ for (const [signal, code] of [
   ['SIGINT', 130],
 ] as const) {
   t.test(`${signal} writes the open batch`, async (t) => {
-    const child = spawnCli(['batch', '--count', '10', '--ms', '0', '--stats-interval', '50ms']);
+    const child = spawnCli(['batch', '--count', '10', '--ms', '0', '--stats-interval', '100ms']);
     child.stdin.write(lines({ id: 1 }, { id: 2 }, { id: 3 }));
     await waitFor(() => child.stderrText().includes('received 3 events'), 'the three events to be read');
     t.equal(child.stdoutText(), '');
