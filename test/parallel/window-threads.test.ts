@@ -112,7 +112,7 @@ t.test('threads stop at the same invalid line', async (t) => {
 
 t.test('threads reject late output', async (t) => {
   const result = await runCli(['window', '--ms', '1000', '--threads', '2', '--late-output', path.join(dir, 'late.ndjson')], { stdin: '' });
-  t.equal(result.code, 1);
+  t.equal(result.code, 2, 'exit code of invalid usage');
   t.match(result.stderr, /--late-output cannot be combined with --threads/);
   t.equal(result.stdout, '');
 });
