@@ -70,3 +70,8 @@ export {
   type FanOutStats,
 } from './fanout/fan-out.js';
 export { InputBoundaryOperator, type InputAwareStage } from './merge/input-boundary-operator.js';
+
+export { MAX_BATCH_MS } from './batch/batcher.js';
+export { POSTGRES_URL_PARAMETERS, redactSinkUrl } from './sinks/sink-url.js';
+export { containsNulCharacter } from './sinks/postgres-sink.js';
+export { EventRejecter } from './transforms/raw-line.js';

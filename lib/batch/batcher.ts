@@ -22,6 +22,13 @@ export const MAX_BATCH_COUNT = 1_000_000;
 /** Default batch size, in events. */
 export const DEFAULT_BATCH_COUNT = 100;
 
+/**
+ * Longest accepted batch time limit, in milliseconds: 2^31 - 1, about 24.8
+ * days. Node.js fires a longer setTimeout after 1 ms instead (with a
+ * TimeoutOverflowWarning), which would close every batch at once.
+ */
+export const MAX_BATCH_MS = 2 ** 31 - 1;
+
 /** One batch as emitted: `events` in arrival order, `size` = events.length. */
 export interface Batch<T = Event> {
   /** 1, 2, 3 … in emission order, per batcher. */
@@ -40,7 +47,8 @@ export interface BatcherOptions {
    * Maximum time, in milliseconds, that the first event of a batch waits
    * before the batch is emitted. The timer starts at the first event and
    * later events do not restart it. Default: no time limit, so batches close
-   * only by count and at the end of input.
+   * only by count and at the end of input. At most MAX_BATCH_MS (about 24.8
+   * days).
    */
   ms?: number;
   /** Source of time and timers. Default: the system clock. */
@@ -64,8 +72,10 @@ export function resolveBatcherOptions(options: BatcherOptions): { count: number;
     throw new InvalidOptionError(`invalid batch count ${describeValue(count)}: expected a whole number from 1 to ${MAX_BATCH_COUNT}`);
   }
   const ms = options.ms;
-  if (ms !== undefined && (!Number.isSafeInteger(ms) || ms < 1)) {
-    throw new InvalidOptionError(`invalid batch time limit ${describeValue(ms)}: expected a whole number of milliseconds of at least 1`);
+  if (ms !== undefined && (!Number.isSafeInteger(ms) || ms < 1 || ms > MAX_BATCH_MS)) {
+    throw new InvalidOptionError(
+      `invalid batch time limit ${describeValue(ms)}: expected a whole number of milliseconds from 1 to ${MAX_BATCH_MS} (about 24.8 days, the longest Node.js timer)`,
+    );
   }
   return { count, ms, clock: options.clock ?? systemClock };
 }

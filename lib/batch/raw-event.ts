@@ -1,7 +1,10 @@
 import type { Downstream } from '../core/operator.js';
 import type { Event } from '../event/event.js';
+import type { NdjsonParserOptions } from '../io/ndjson-parser.js';
 import { MultiInputParseOperator } from '../io/ndjson-reader.js';
 import { NdjsonStringifyOperator } from '../io/ndjson-writer.js';
+import { containsNulCharacter, NUL_CHARACTER_REASON } from '../sinks/postgres-sink.js';
+import { EventRejecter } from '../transforms/raw-line.js';
 import type { Batch } from './batcher.js';
 
 /**
@@ -15,9 +18,36 @@ export interface RawEvent {
   text: string;
 }
 
+/** Options of RawEventParseOperator besides the parser's. */
+export interface RawEventCheckOptions {
+  /**
+   * Reject an event with the character U+0000 in a key or string value like
+   * an invalid line (counted in `rejected`, given to onReject, fatal with
+   * onError "fail"), because PostgreSQL cannot store it. Default false.
+   */
+  rejectNulCharacters?: boolean;
+}
+
 /** Parses InputChunks like MultiInputParseOperator but emits RawEvents instead of bare events. */
 export class RawEventParseOperator extends MultiInputParseOperator {
+  readonly #rejecter: EventRejecter | undefined;
+
+  constructor(options: Omit<NdjsonParserOptions, 'inputName'> = {}, checks: RawEventCheckOptions = {}) {
+    super(options);
+    this.#rejecter = checks.rejectNulCharacters === true ? new EventRejecter(this, options) : undefined;
+  }
+
+  /** Events that parsed but were rejected by a check; the parser's `stats` count them as events. */
+  get rejected(): number {
+    return this.#rejecter?.count ?? 0;
+  }
+
   protected override emit(event: Event, line: string): void {
+    // JSON text can carry U+0000 only as the escape \u0000, so most lines skip the walk over the event.
+    if (this.#rejecter !== undefined && line.includes('\\u0000') && containsNulCharacter(event)) {
+      this.#rejecter.reject(NUL_CHARACTER_REASON, line);
+      return;
+    }
     (this.next as unknown as Downstream<RawEvent>).push({ event, text: line });
   }
 }

@@ -5,6 +5,8 @@ import { linkOperators, type Downstream, type Operator } from './operator.js';
 export interface OperatorTransformOptions {
   /** Readable-side buffer limit, in items (objectMode) or bytes. Default: Node's (16 items or 16 KiB). */
   highWaterMark?: number;
+  /** Writable-side buffer limit, in items (objectMode) or bytes. Default: Node's (16 items or 16 KiB). */
+  writableHighWaterMark?: number;
   /** Whether the writable side takes objects. Default true; false for bytes or text. */
   writableObjectMode?: boolean;
   /** Whether the readable side emits objects. Default true; false for text. */
@@ -31,6 +33,7 @@ export class OperatorTransform extends Transform {
       writableObjectMode: options.writableObjectMode ?? true,
       readableObjectMode: options.readableObjectMode ?? true,
       ...(options.highWaterMark === undefined ? {} : { readableHighWaterMark: options.highWaterMark }),
+      ...(options.writableHighWaterMark === undefined ? {} : { writableHighWaterMark: options.writableHighWaterMark }),
     });
     const tail: Downstream<unknown> = {
       push: (item) => {

@@ -12,6 +12,7 @@ import { Operator } from '../core/operator.js';
 import type { Event } from '../event/event.js';
 import { MultiInputParseOperator } from '../io/ndjson-reader.js';
 import { NdjsonStringifyOperator } from '../io/ndjson-writer.js';
+import { InvalidLineError, type OnError, type Rejection, type RejectionHandler } from '../io/rejection.js';
 
 /** A source of the line text of the event being pushed. */
 export interface CurrentLine {
@@ -47,5 +48,36 @@ export class RawLineOperator extends Operator<Event, string> {
 export class JsonLineWriterOperator extends NdjsonStringifyOperator {
   override push(line: unknown): void {
     this.pushLine(line as string);
+  }
+}
+
+/**
+ * Rejects the event being pushed by a MultiInputParseOperator for a reason
+ * found after parsing, the way the parser rejects a bad line: the rejection
+ * (input, line, reason, text) goes to `onReject`, such as the dead-letter
+ * file, and with onError "fail" an InvalidLineError is thrown. `count`
+ * counts the rejections, which the parser's stats do not include.
+ */
+export class EventRejecter {
+  count = 0;
+  readonly #parse: MultiInputParseOperator;
+  readonly #onError: OnError;
+  readonly #onReject: RejectionHandler | undefined;
+
+  constructor(parse: MultiInputParseOperator, options: { onError?: OnError; onReject?: RejectionHandler }) {
+    this.#parse = parse;
+    this.#onError = options.onError ?? 'fail';
+    this.#onReject = options.onReject;
+  }
+
+  /** Rejects the current event; `text` is its line. Throws InvalidLineError with onError "fail". */
+  reject(reason: string, text: string): void {
+    this.count++;
+    // position() is "input:line"; an input name may contain ":", the line number never does.
+    const position = this.#parse.position();
+    const colon = position.lastIndexOf(':');
+    const rejection: Rejection = { input: position.slice(0, colon), line: Number(position.slice(colon + 1)), reason, text };
+    this.#onReject?.(rejection);
+    if (this.#onError === 'fail') throw new InvalidLineError(rejection);
   }
 }

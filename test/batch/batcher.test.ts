@@ -1,7 +1,7 @@
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import t from 'tap';
-import { BatchOperator, createBatcher, type Batch, type BatcherOptions } from '../../lib/batch/batcher.js';
+import { BatchOperator, createBatcher, MAX_BATCH_MS, type Batch, type BatcherOptions } from '../../lib/batch/batcher.js';
 import { BatchLineOperator, RawEventParseOperator } from '../../lib/batch/raw-event.js';
 import { FakeClock } from '../../lib/clock.js';
 import { OperatorTransform } from '../../lib/core/operator-transform.js';
@@ -143,11 +143,23 @@ t.test('invalid options are rejected', async (t) => {
     [{ ms: 0 }, /invalid batch time limit 0/],
     [{ ms: -5 }, /invalid batch time limit -5/],
     [{ ms: Number.NaN }, /invalid batch time limit NaN/],
+    [{ ms: MAX_BATCH_MS + 1 }, /invalid batch time limit 2147483648: expected a whole number of milliseconds from 1 to 2147483647 \(about 24.8 days/],
+    [{ ms: 30 * 86_400_000 }, /invalid batch time limit 2592000000/],
   ];
   for (const [options, message] of cases) {
     t.throws(() => new BatchOperator(options), InvalidOptionError, JSON.stringify(options));
     t.throws(() => new BatchOperator(options), message);
   }
+});
+
+t.test('longest time limit holds the batch', async (t) => {
+  const { clock, batches, operator } = collect({ count: 10, ms: MAX_BATCH_MS });
+  operator.push({ id: 1 });
+  clock.advance(MAX_BATCH_MS - 1);
+  operator.push({ id: 2 });
+  t.equal(batches.length, 0, 'nothing closes before the limit');
+  clock.advance(1);
+  t.same(ids(batches), [[1, 2]]);
 });
 
 t.test('options object is not changed', async (t) => {

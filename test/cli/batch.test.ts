@@ -112,6 +112,13 @@ t.test('usage errors exit 2', async (t) => {
     [['--ms', 'soon'], /invalid duration "soon"/],
     [['--to', 'mysql://localhost/x'], /invalid sink URL "mysql:\/\/localhost\/x": expected sqlite:PATH/],
     [['--to', 'sqlite:x.db?table=a;drop'], /invalid table name "a;drop"/],
+    [['--ms', '30d'], /invalid batch time limit "30d" \(2592000000 ms\): the longest is 2147483647 ms \(about 24.8 days\)/],
+    [['--ms', '2147483648'], /the longest is 2147483647 ms/],
+    [['--to', 'sqlite::memory:'], /^evproc batch: error: invalid sink URL "sqlite::memory:": an in-memory SQLite database is discarded when evproc exits/],
+    [['--to', 'sqlite:x.db?table=a&table=b'], /the parameter "table" is given twice/],
+    [['--to', 'postgres://postgres@127.0.0.1:5432/'], /^evproc batch: error: invalid sink URL "postgres:\/\/postgres@127.0.0.1:5432\/": the database name is missing/],
+    [['--to', 'postgres://postgres@127.0.0.1:5432/test?table=a&table=b'], /the parameter "table" is given twice/],
+    [['--to', 'postgres://postgres@127.0.0.1:5432/test?tabel=a'], /unknown parameter "tabel"/],
   ];
   for (const [args, message] of cases) {
     const result = await runCli(['batch', ...args], { stdin: '' });
@@ -121,10 +128,38 @@ t.test('usage errors exit 2', async (t) => {
   }
 });
 
+t.test('usage errors never show the password', async (t) => {
+  const urls = [
+    'postgres://postgres:s3cretpw@127.0.0.1:5432/test?table=bad-name',
+    'postgres://postgres:s3cretpw@127.0.0.1:5432/',
+    'postgres://postgres:s3cretpw@127.0.0.1:5432/test?nope=1',
+    'postgres://postgres:s3cretpw@[::1/test',
+  ];
+  for (const url of urls) {
+    const result = await runCli(['batch', '--to', url], { stdin: '{}\n' });
+    t.equal(result.code, 2, url);
+    t.match(result.stderr, /^evproc batch: error: invalid /, url);
+    t.notMatch(result.stderr, 's3cretpw', url);
+    t.equal(result.stdout, '', url);
+  }
+});
+
+t.test('longest --ms is accepted', async (t) => {
+  const result = await runCli(['batch', '--ms', '24d'], { stdin: lines({ id: 1 }, { id: 2 }) });
+  t.equal(result.code, 0, result.stderr);
+  t.equal(result.stderr, '');
+  t.same(
+    parseLines(result.stdout).map((batch) => batch.size),
+    [2],
+    'both events in one batch, closed by the end of input',
+  );
+});
+
 t.test('help states units, defaults and exit codes', async (t) => {
   const result = await runCli(['batch', '--help']);
   t.equal(result.code, 0);
-  t.match(result.stdout, /--count <n>\s+maximum events per batch \(1 to 1000000\) \(default:\s+100\)/);
+  t.match(result.stdout, /--count <n>\s+maximum events per batch \(1 to 1000000\);\s+the\s+open\s+batch\s+is\s+held\s+in\s+memory:\s+about\s+0.6\s+KB\s+per\s+event\s+of\s+100\s+bytes\s+\(default:\s+100\)/);
+  t.match(result.stdout, /at most 24.8 days; 0 for no time limit/);
   t.match(result.stdout, /--ms <duration>\s+maximum time the first event of a batch waits:\s+milliseconds/);
   t.match(result.stdout, /\(default: 1s\)/);
   t.match(result.stdout, /sqlite:PATH\[\?table=NAME\]/);
@@ -236,6 +271,12 @@ t.test('sqlite path in a missing directory', async (t) => {
   t.match(result.stderr, `evproc batch: error: cannot open SQLite table "events" in ${path}: Cannot open database because the directory does not exist\n`);
 });
 
+t.test('U+0000 event goes to stdout unchanged', async (t) => {
+  const result = await runCli(['batch'], { stdin: '{"id":"b\\u0000c"}\n' });
+  t.equal(result.code, 0, result.stderr);
+  t.match(result.stdout, '"events":[{"id":"b\\u0000c"}]');
+});
+
 t.test('PostgreSQL runs', async (t) => {
   const unavailable = await postgresUnavailable();
   if (unavailable !== undefined) {
@@ -271,6 +312,35 @@ t.test('PostgreSQL runs', async (t) => {
     t.match(result.stderr, /the batch was rolled back, 2 earlier batches \(1000 rows\) stay committed\n$/);
     const [count] = await query(`SELECT count(*)::int AS n, max(batch_id)::int AS last FROM "${table}"`);
     t.same(count, { n: 1000, last: 2 });
+  });
+
+  t.test('U+0000 event fails with its line', async (t) => {
+    const table = uniqueTable('cli_nul');
+    tables.push(table);
+    const result = await runCli(['batch', '--to', `${PG_URL}?table=${table}`], { stdin: ['{"id":"a"}\n{"id":"b\\u00', '00c"}\n{"id":"c"}\n'] });
+    t.equal(result.code, 1);
+    t.match(result.stderr, 'evproc batch: error: stdin:2: the event contains the character U+0000 (\\u0000 in JSON), which PostgreSQL cannot store in TEXT or JSONB. Fix the line, or run with --on-error skip');
+    t.match(result.stderr, /invalid 1/);
+  });
+
+  t.test('U+0000 event is skipped and dead-lettered', async (t) => {
+    const table = uniqueTable('cli_nul_skip');
+    tables.push(table);
+    const deadLetter = join(tmp, 'nul-dead.ndjson');
+    const input = '{"id":"a"}\n{"id":"b","tags":["x\\u0000"]}\n{"id":"c","note":"\\\\u0000 is only text"}\n';
+    const result = await runCli(['batch', '--on-error', 'skip', '--dead-letter', deadLetter, '--to', `${PG_URL}?table=${table}`], { stdin: input });
+    t.equal(result.code, 0, result.stderr);
+    t.equal(result.stderr, 'evproc batch summary: received 3 events, delivered 1 batch, dropped 0, invalid 1, late 0, rows 2\n');
+    const rows = await query<{ id: string }>(`SELECT id FROM "${table}" ORDER BY id`);
+    t.same(rows, [{ id: 'a' }, { id: 'c' }]);
+    t.same(parseLines(readFileSync(deadLetter, 'utf8')), [
+      {
+        input: 'stdin',
+        line: 2,
+        reason: 'the event contains the character U+0000 (\\u0000 in JSON), which PostgreSQL cannot store in TEXT or JSONB',
+        text: '{"id":"b","tags":["x\\u0000"]}',
+      },
+    ]);
   });
 
   t.test('unreachable server fails clearly', async (t) => {

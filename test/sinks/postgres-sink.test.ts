@@ -76,14 +76,35 @@ if (unavailable !== undefined) {
     t.same(sink.stats, { batches: 0, rows: 0 });
   });
 
-  t.test('invalid JSON text is rejected by JSONB', async (t) => {
+  t.test('U+0000 in event text names the event', async (t) => {
     const name = table('jsonb');
-    const raw: RawEvent = { event: { id: 'x' }, text: '{"id":"x","nul":"\\u0000"}' };
+    const raws: RawEvent[] = [
+      { event: { id: 'w' }, text: '{"id":"w","note":"\\\\u0000 is text"}' },
+      { event: { id: 'x' }, text: '{"id":"x","nul":"\\u0000"}' },
+    ];
     const sink = createPostgresSink({ ...sinkOptions(name), items: 'raw-events' });
-    await t.rejects(pipeline(Readable.from([{ batch_id: 1, created_at: 0, size: 1, events: [raw] }]), sink), {
+    await t.rejects(pipeline(Readable.from([{ batch_id: 1, created_at: 0, size: 2, events: raws }]), sink), {
       code: 'ERR_SINK_FAILED',
-      message: /^failed to write batch 1 \(1 events\) to PostgreSQL table .*: unsupported Unicode escape sequence; /,
+      message:
+        `failed to write batch 1 (2 events) to PostgreSQL table "${name}" at postgres://127.0.0.1:5432/test: ` +
+        'event 2 of the batch (id "x"): the event contains the character U+0000 (\\u0000 in JSON), which PostgreSQL cannot store in TEXT or JSONB; ' +
+        'the batch was rolled back, 0 earlier batches (0 rows) stay committed',
     });
+    t.same(sink.stats, { batches: 0, rows: 0 });
+  });
+
+  t.test('U+0000 in an event field names the event', async (t) => {
+    const name = table('nul');
+    const input = [...events(12)];
+    input[11] = { ...input[11]!, source: 'a\u0000b' };
+    const sink = createPostgresSink(sinkOptions(name));
+    await t.rejects(pipeline(Readable.from(input), createBatcher({ count: 10 }), sink), {
+      code: 'ERR_SINK_FAILED',
+      message: /^failed to write batch 2 \(2 events\) to PostgreSQL table .*: event 2 of the batch \(id "e11"\): the event contains the character U\+0000 .*; the batch was rolled back, 1 earlier batches \(10 rows\) stay committed$/,
+    });
+    t.same(sink.stats, { batches: 1, rows: 10 });
+    const [count] = await query<{ n: string }>(`SELECT count(*) AS n FROM "${name}"`);
+    t.equal(count!.n, '10');
   });
 
   t.test('closed port fails on open', async (t) => {
