@@ -13,7 +13,7 @@
  * and closes every other input, so a FIFO or stdin that never ends cannot
  * keep the process alive.
  */
-import { accessSync, closeSync, constants, createReadStream, open, openSync, statSync } from 'node:fs';
+import { accessSync, closeSync, constants, open, openSync, readSync, statSync } from 'node:fs';
 import { Socket } from 'node:net';
 import { Readable } from 'node:stream';
 import { EvprocError } from '../errors.js';
@@ -111,7 +111,70 @@ export function openInput(input: string, stdin: InputStream = process.stdin): In
   } catch {
     // The read stream reports the error with the input's name.
   }
-  return isFifo ? new FifoStream(input) : createReadStream(input, { highWaterMark: READ_CHUNK_BYTES });
+  return isFifo ? new FifoStream(input) : new FileStream(input);
+}
+
+/** Synchronous reads in a row before FileStream yields to the event loop once. */
+const READS_BETWEEN_YIELDS = 16;
+
+/**
+ * Reads a regular file with synchronous reads of READ_CHUNK_BYTES, one per
+ * `_read` call. A file stream's asynchronous reads each take a round trip
+ * through the libuv thread pool, and measured on a 2-core machine the
+ * pipeline sat idle waiting for them about 10% of the time. Reads from a
+ * regular file do not wait for a writer, so they block only for the copy.
+ * Every READS_BETWEEN_YIELDS reads, the next read waits for setImmediate,
+ * so signals and timers still run while a fast consumer drains the file.
+ */
+class FileStream extends Readable {
+  readonly #path: string;
+  #fd = -1;
+  #readsSinceYield = 0;
+
+  constructor(path: string) {
+    super({ highWaterMark: READ_CHUNK_BYTES });
+    this.#path = path;
+  }
+
+  override _construct(callback: (error?: Error | null) => void): void {
+    try {
+      this.#fd = openSync(this.#path, 'r');
+      callback();
+    } catch (err) {
+      callback(err as Error);
+    }
+  }
+
+  override _read(): void {
+    if (++this.#readsSinceYield >= READS_BETWEEN_YIELDS) {
+      this.#readsSinceYield = 0;
+      setImmediate(() => this.#readChunk());
+      return;
+    }
+    this.#readChunk();
+  }
+
+  #readChunk(): void {
+    if (this.destroyed || this.#fd < 0) return;
+    const buffer = Buffer.allocUnsafe(READ_CHUNK_BYTES);
+    let bytes: number;
+    try {
+      bytes = readSync(this.#fd, buffer, 0, READ_CHUNK_BYTES, null);
+    } catch (err) {
+      this.destroy(err as Error);
+      return;
+    }
+    if (bytes === 0) this.push(null);
+    else this.push(bytes < READ_CHUNK_BYTES ? buffer.subarray(0, bytes) : buffer);
+  }
+
+  override _destroy(err: Error | null, callback: (error?: Error | null) => void): void {
+    if (this.#fd >= 0) {
+      closeSync(this.#fd);
+      this.#fd = -1;
+    }
+    callback(err);
+  }
 }
 
 /**

@@ -106,6 +106,11 @@ export class TumblingWindowOperator extends Operator<Event, WindowResult> {
   #slowestMax = -Infinity;
   #cachedStart = NaN;
   #cachedGroup: KeyGroup | undefined;
+  /** The aggregate of (#cachedStart, #cachedKey); undefined after a window switch or close. */
+  #cachedKey: WindowKey | undefined;
+  #cachedAggregate: WindowAggregate | undefined;
+  /** The only open input's clock, when exactly one is open. */
+  #soleClock: InputClock | undefined;
 
   constructor(options: TumblingWindowOptions) {
     super();
@@ -132,6 +137,11 @@ export class TumblingWindowOperator extends Operator<Event, WindowResult> {
     this.#describePosition = options.describePosition;
     for (const input of options.inputs ?? []) this.#inputClocks.set(input, { max: -Infinity });
     if (this.#inputClocks.size === 0) this.#inputClocks.set('', this.#currentClock);
+    this.#updateSoleClock();
+  }
+
+  #updateSoleClock(): void {
+    this.#soleClock = this.#inputClocks.size === 1 ? this.#inputClocks.values().next().value : undefined;
   }
 
   /** Makes the following events count toward the clock of `input`. */
@@ -141,6 +151,7 @@ export class TumblingWindowOperator extends Operator<Event, WindowResult> {
       // An input that was not named up front joins from its first event on.
       clock = { max: -Infinity };
       this.#inputClocks.set(input, clock);
+      this.#updateSoleClock();
     }
     this.#currentClock = clock;
   }
@@ -148,6 +159,7 @@ export class TumblingWindowOperator extends Operator<Event, WindowResult> {
   /** Stops waiting for `input`: the watermark may now pass its highest timestamp. */
   endInput(input: string): void {
     if (!this.#inputClocks.delete(input)) return;
+    this.#updateSoleClock();
     this.#advanceWatermark();
   }
 
@@ -210,12 +222,21 @@ export class TumblingWindowOperator extends Operator<Event, WindowResult> {
       }
       this.#cachedStart = start;
       this.#cachedGroup = group;
+      this.#cachedAggregate = undefined;
+      this.#cachedKey = undefined;
     }
 
-    let aggregate = group.get(key);
-    if (aggregate === undefined) {
-      aggregate = new WindowAggregate();
-      group.set(key, aggregate);
+    let aggregate: WindowAggregate | undefined;
+    if (group === this.#cachedGroup && key === this.#cachedKey) {
+      aggregate = this.#cachedAggregate!;
+    } else {
+      aggregate = group.get(key);
+      if (aggregate === undefined) {
+        aggregate = new WindowAggregate();
+        group.set(key, aggregate);
+      }
+      this.#cachedKey = key;
+      this.#cachedAggregate = aggregate;
     }
     aggregate.add(this.#getValue(event), this.#rangeMin, this.#rangeMax);
   }
@@ -230,8 +251,8 @@ export class TumblingWindowOperator extends Operator<Event, WindowResult> {
     const clocks = this.#inputClocks;
     if (clocks.size === 0) return;
     let slowest: number;
-    if (clocks.size === 1 && clocks.get('') === this.#currentClock) {
-      slowest = this.#currentClock.max;
+    if (this.#soleClock !== undefined) {
+      slowest = this.#soleClock.max;
     } else {
       slowest = Infinity;
       for (const clock of clocks.values()) if (clock.max < slowest) slowest = clock.max;
@@ -298,6 +319,8 @@ export class TumblingWindowOperator extends Operator<Event, WindowResult> {
     }
     this.#cachedStart = NaN;
     this.#cachedGroup = undefined;
+    this.#cachedKey = undefined;
+    this.#cachedAggregate = undefined;
   }
 }
 

@@ -188,7 +188,7 @@ t.test('window keeps one watermark per input', async (t) => {
 });
 
 t.test('SIGINT flushes an ordered merge waiting on stdin', async (t) => {
-  const child = spawn(process.execPath, [EVPROC_BIN, 'window', '--ms', '1s', '--ordered', '--stats-interval', '50ms', three, '-'], {
+  const child = spawn(process.execPath, [EVPROC_BIN, 'window', '--ms', '1s', '--ordered', '--stats-interval', '100ms', three, '-'], {
     env: { ...process.env, TZ: 'UTC', NODE_DEBUG: '' },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
