@@ -34,9 +34,13 @@ const parseStatsIntervalArg = argParser((text) => {
   return ms;
 });
 
+/** A JSON number: no leading "+", zeros, spaces, hexadecimal or Infinity. */
+const DECIMAL_NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
+
+/** Parses a decimal number written as in JSON, such as -1.5 or 2e3. */
 export function parseNumberArg(text: string): number {
   const value = Number(text);
-  if (text.trim() === '' || !Number.isFinite(value)) throw new InvalidArgumentError(`expected a finite number, got ${JSON.stringify(text)}`);
+  if (!DECIMAL_NUMBER.test(text) || !Number.isFinite(value)) throw new InvalidArgumentError(`expected a finite decimal number such as -1.5 or 2e3, got ${JSON.stringify(text)}`);
   return value;
 }
 

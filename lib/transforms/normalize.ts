@@ -8,7 +8,7 @@
  */
 import { Operator } from '../core/operator.js';
 import { OperatorTransform } from '../core/operator-transform.js';
-import { InvalidOptionError } from '../errors.js';
+import { describeValue, InvalidOptionError } from '../errors.js';
 import type { Event } from '../event/event.js';
 import { compileFieldPath, type FieldGetter } from '../event/field-path.js';
 import { DEFAULT_RANGE, normalizeValue, severityOf, validateRange } from '../event/severity.js';
@@ -24,7 +24,11 @@ export interface NormalizeOptions {
   min?: number;
   /** Value that maps to 1. It may equal min, and then every value maps to 0.5. Default 100. */
   max?: number;
-  /** Dotted path of the numeric value. Default "value". */
+  /**
+   * Dotted path of the numeric value. Default "value". A path inside
+   * `normalized_value` or `severity` is rejected, because the stage replaces
+   * those fields.
+   */
   valueField?: string;
   /**
    * An event whose value is missing or not a JSON number: "pass" (default)
@@ -56,6 +60,7 @@ abstract class NormalizeBase<Out> extends Operator<Event, Out> {
   protected readonly min: number;
   protected readonly max: number;
   protected readonly getValue: FieldGetter;
+  protected readonly valueField: string;
   protected readonly passWithoutValue: boolean;
 
   constructor(options: NormalizeOptions) {
@@ -63,8 +68,21 @@ abstract class NormalizeBase<Out> extends Operator<Event, Out> {
     const range = validateRange({ min: options.min ?? DEFAULT_RANGE.min, max: options.max ?? DEFAULT_RANGE.max });
     this.min = range.min;
     this.max = range.max;
-    this.getValue = compileFieldPath(options.valueField ?? 'value');
+    const valueField = options.valueField ?? 'value';
+    this.getValue = compileFieldPath(valueField);
+    if (NORMALIZE_FIELDS.has(valueField.split('.')[0]!)) {
+      throw new InvalidOptionError(
+        `invalid value field ${describeValue(valueField)}: normalize replaces normalized_value and severity, so it cannot read its value from them; keep the value in another field`,
+      );
+    }
     this.passWithoutValue = parseOnMissingValue(options.onMissingValue ?? 'pass') === 'pass';
+    this.valueField = valueField;
+  }
+
+  /** Describes why `value`, read at the value field, cannot be normalized; for dead letters. */
+  protected describeMissing(value: unknown): string {
+    const found = value === undefined ? 'is missing' : `is ${describeValue(value)}, not a number`;
+    return `no numeric value: the field ${describeValue(this.valueField)} ${found}`;
   }
 }
 
@@ -96,14 +114,17 @@ export class NormalizeOperator extends NormalizeBase<Event> {
  * text (an id of 12345678901234567890 is not rounded). When the event
  * already has either field, both are first removed from the text and then
  * appended with the new values. An event without a numeric value is pushed
- * as its unchanged line.
+ * as its unchanged line, or with onMissingValue "skip" given to `onSkip`
+ * with the reason and its line, for a dead-letter file.
  */
 export class NormalizeLineOperator extends NormalizeBase<string> {
   readonly #lines: CurrentLine;
+  readonly #onSkip: ((reason: string, line: string) => void) | undefined;
 
-  constructor(options: NormalizeOptions, lines: CurrentLine) {
+  constructor(options: NormalizeOptions, lines: CurrentLine, onSkip?: (reason: string, line: string) => void) {
     super(options);
     this.#lines = lines;
+    this.#onSkip = onSkip;
   }
 
   push(event: Event): void {
@@ -112,7 +133,10 @@ export class NormalizeLineOperator extends NormalizeBase<string> {
     const value = this.getValue(event);
     if (typeof value !== 'number') {
       this.stats.withoutValue++;
-      if (!this.passWithoutValue) return;
+      if (!this.passWithoutValue) {
+        this.#onSkip?.(this.describeMissing(value), line);
+        return;
+      }
       this.stats.delivered++;
       this.next.push(line);
       return;
@@ -135,7 +159,8 @@ export interface NormalizeTransformOptions extends NormalizeOptions {
 /**
  * Creates an objectMode Transform that normalizes each event; see
  * NormalizeOperator. Throws InvalidOptionError when min > max, either is
- * not finite, or the value path is empty.
+ * not finite, or the value path is invalid or inside normalized_value or
+ * severity.
  */
 export function createNormalize(options: NormalizeTransformOptions = {}): OperatorTransform & { stats: NormalizeStats } {
   const operator = new NormalizeOperator(options);

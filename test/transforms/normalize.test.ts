@@ -21,7 +21,8 @@ async function normalizeText(chunks: string[], options: ConstructorParameters<ty
   const transform = new OperatorTransform([parse, normalize, new JsonLineWriterOperator()], { readableObjectMode: false });
   let text = '';
   await pipeline(
-    Readable.from(chunks.map((data) => ({ input: 'stdin', data }))),
+    // The end marker (data: null) says the input is complete, so its last line without a line end is parsed.
+    Readable.from([...chunks.map((data) => ({ input: 'stdin', data })), { input: 'stdin', data: null }]),
     transform,
     async (source: AsyncIterable<string>) => {
       for await (const piece of source) text += piece;
@@ -80,6 +81,13 @@ t.test('createNormalize rejects invalid options', async (t) => {
   t.throws(() => createNormalize({ onMissingValue: 'fail' as 'pass' }), { code: 'ERR_INVALID_OPTION' });
 });
 
+t.test('value field cannot be an output field', async (t) => {
+  for (const valueField of ['normalized_value', 'severity', 'severity.level']) {
+    t.throws(() => createNormalize({ valueField }), { code: 'ERR_INVALID_OPTION', message: /normalize replaces normalized_value and severity/ }, valueField);
+  }
+  t.doesNotThrow(() => createNormalize({ valueField: 'properties.severity' }));
+});
+
 t.test('line form keeps every digit', async (t) => {
   const { text } = await normalizeText(['{"id":12345678901234567890,"value":42,"x":1.50}\n']);
   t.equal(text, '{"id":12345678901234567890,"value":42,"x":1.50,"normalized_value":0.42,"severity":"Medium"}\n');
@@ -106,4 +114,18 @@ t.test('line form skips events without a value', async (t) => {
   const { text, stats } = await normalizeText(['{"value":true}\n{"value":100}\n'], { onMissingValue: 'skip' });
   t.equal(text, '{"value":100,"normalized_value":1,"severity":"Critical"}\n');
   t.same(stats, { received: 2, delivered: 1, withoutValue: 1 });
+});
+
+t.test('line form reports each skipped event', async (t) => {
+  const parse = new LineTrackingParseOperator({});
+  const skipped: Array<[string, string]> = [];
+  const normalize = new NormalizeLineOperator({ onMissingValue: 'skip', valueField: 'm.v' }, parse, (reason, line) => skipped.push([reason, line]));
+  const transform = new OperatorTransform([parse, normalize, new JsonLineWriterOperator()], { readableObjectMode: false });
+  await pipeline(Readable.from([{ input: 'stdin', data: '{"m":{"v":"5"}}\n{"m":{}}\n{"m":{"v":5}}\n' }]), transform, async (source: AsyncIterable<string>) => {
+    for await (const _ of source);
+  });
+  t.same(skipped, [
+    ['no numeric value: the field "m.v" is "5", not a number', '{"m":{"v":"5"}}'],
+    ['no numeric value: the field "m.v" is missing', '{"m":{}}'],
+  ]);
 });

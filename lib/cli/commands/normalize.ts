@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander';
 import { OperatorTransform } from '../../core/operator-transform.js';
-import { JsonLineWriterOperator, LineTrackingParseOperator } from '../../transforms/raw-line.js';
+import { EventRejecter, JsonLineWriterOperator, LineTrackingParseOperator } from '../../transforms/raw-line.js';
 import { NormalizeLineOperator, parseOnMissingValue, type OnMissingValue } from '../../transforms/normalize.js';
 import { EXIT_CODES_HELP, EXIT_USAGE } from '../exit-codes.js';
 import { addReadOptions, addReportOptions, argParser, parseNumberArg, parserOptionsOf, reportOptionsOf, type ReadOptions } from '../options.js';
@@ -27,9 +27,9 @@ export function registerNormalizeCommand(program: Command): void {
     .argument('[inputs...]', 'NDJSON files to read; stdin when none')
     .addOption(new Option('--min <number>', 'value that maps to 0; lower values clamp to 0').default(0).argParser(parseNumberArg))
     .addOption(new Option('--max <number>', 'value that maps to 1; higher values clamp to 1; when equal to --min every value maps to 0.5').default(100).argParser(parseNumberArg))
-    .option('--value-field <path>', 'dotted path of the numeric value', 'value')
+    .option('--value-field <path>', 'dotted path of the numeric value; not inside normalized_value or severity, which normalize replaces', 'value')
     .addOption(
-      new Option('--on-missing-value <mode>', 'an event whose value is missing or not a number: pass (write it unchanged, without the two fields) or skip (drop it, counted as invalid)')
+      new Option('--on-missing-value <mode>', 'an event whose value is missing or not a number: pass (write it unchanged, without the two fields) or skip (drop it, counted as invalid and written to --dead-letter)')
         .default('pass')
         .argParser(argParser(parseOnMissingValue)),
     );
@@ -60,13 +60,16 @@ ${EXIT_CODES_HELP}`,
       const read = parserOptionsOf(options, false);
       deadLetter = read.deadLetter;
       const parse = new LineTrackingParseOperator(read.parser);
+      // A skipped event goes to the dead-letter file like a bad line, but never stops the run: skip was asked for.
+      const skipped = new EventRejecter(parse, { onError: 'skip', ...(read.parser.onReject === undefined ? {} : { onReject: read.parser.onReject }) });
       const stage = new NormalizeLineOperator(
         { min: options.min, max: options.max, valueField: options.valueField, onMissingValue: options.onMissingValue },
         parse,
+        (reason, line) => skipped.reject(reason, line),
       );
       normalize = stage;
       const transform = new OperatorTransform([parse, stage, new JsonLineWriterOperator()], { writableObjectMode: true, readableObjectMode: false });
-      const skipped = options.onMissingValue === 'skip';
+      const skipping = options.onMissingValue === 'skip';
       return {
         stages: [transform],
         unit: 'events',
@@ -74,7 +77,7 @@ ${EXIT_CODES_HELP}`,
           ...emptyCounters(),
           received: parse.stats.events + parse.stats.invalid,
           delivered: stage.stats.delivered,
-          invalid: parse.stats.invalid + (skipped ? stage.stats.withoutValue : 0),
+          invalid: parse.stats.invalid + (skipping ? stage.stats.withoutValue : 0),
           without_value: stage.stats.withoutValue,
         }),
         close: () => deadLetter?.close(),
