@@ -1,7 +1,6 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import pg from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
+import type pg from 'pg';
 import { DEFAULT_TABLE, EVENT_COLUMNS, quoteIdentifier, validateTableName, type EventRow } from './event-table.js';
 import { SinkStream, type BatchSink, type SinkStreamOptions } from './sink.js';
 
@@ -103,6 +102,7 @@ export class PostgresSink implements BatchSink {
   readonly #connectionString: string;
   readonly #table: string;
   #client: pg.Client | undefined;
+  #copyFrom: typeof import('pg-copy-streams').from | undefined;
   /** An error the client reported between queries, such as a dropped connection. */
   #connectionError: Error | undefined;
 
@@ -113,7 +113,11 @@ export class PostgresSink implements BatchSink {
   }
 
   async open(): Promise<void> {
-    const client = new pg.Client({ connectionString: this.#connectionString, application_name: 'evproc' });
+    // Loaded on first use: importing pg costs about 30 ms at start-up, which
+    // every command would pay otherwise.
+    const { default: postgres } = await import('pg');
+    this.#copyFrom = (await import('pg-copy-streams')).from;
+    const client = new postgres.Client({ connectionString: this.#connectionString, application_name: 'evproc' });
     client.on('error', (err) => {
       this.#connectionError = err;
     });
@@ -149,7 +153,7 @@ export class PostgresSink implements BatchSink {
 
   async #copyRows(client: pg.Client, rows: EventRow[]): Promise<void> {
     const columns = EVENT_COLUMNS.map(quoteIdentifier).join(', ');
-    const copy = client.query(copyFrom(`COPY ${quoteIdentifier(this.#table)} (${columns}) FROM STDIN`));
+    const copy = client.query(this.#copyFrom!(`COPY ${quoteIdentifier(this.#table)} (${columns}) FROM STDIN`));
     await pipeline(Readable.from(copyTextChunks(rows), { objectMode: false }), copy);
   }
 }
