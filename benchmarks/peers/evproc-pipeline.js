@@ -9,7 +9,7 @@ const options = parseWindowArgs(process.argv.slice(2));
 const stage = fuse(
   [
     new NdjsonParseOperator({ inputName: options.file }),
-    new NormalizeOperator({ min: 0, max: 100 }),
+    new NormalizeOperator({ min: 0, max: 100, inPlace: true }),
     new FilterOperator({ where: 'severity != "Low"' }),
     new TumblingWindowOperator({ size: options.size, ...(options.keyField === undefined ? {} : { keyField: options.keyField }) }),
     new NdjsonStringifyOperator(),

@@ -36,6 +36,12 @@ export interface NormalizeOptions {
    * way it is counted in `stats.withoutValue`.
    */
   onMissingValue?: OnMissingValue;
+  /**
+   * Sets the two fields on the event itself instead of on a copy. Use it when
+   * no one else holds the event, as in a fused chain right after the parser:
+   * copying every event costs more than the normalization. Default false.
+   */
+  inPlace?: boolean;
 }
 
 /** Counters of a normalize stage. `received` = `delivered` + skipped events. */
@@ -62,6 +68,7 @@ abstract class NormalizeBase<Out> extends Operator<Event, Out> {
   protected readonly getValue: FieldGetter;
   protected readonly valueField: string;
   protected readonly passWithoutValue: boolean;
+  protected readonly inPlace: boolean;
 
   constructor(options: NormalizeOptions) {
     super();
@@ -77,6 +84,7 @@ abstract class NormalizeBase<Out> extends Operator<Event, Out> {
     }
     this.passWithoutValue = parseOnMissingValue(options.onMissingValue ?? 'pass') === 'pass';
     this.valueField = valueField;
+    this.inPlace = options.inPlace ?? false;
   }
 
   /** Describes why `value`, read at the value field, cannot be normalized; for dead letters. */
@@ -87,9 +95,10 @@ abstract class NormalizeBase<Out> extends Operator<Event, Out> {
 }
 
 /**
- * Adds the two fields to a copy of each event; the input object is not
- * changed. Fields of those names that the event already has are replaced in
- * place, so their key order is kept.
+ * Adds the two fields to a copy of each event, so the input object is not
+ * changed, or to the event itself with the option `inPlace`. Fields of those
+ * names that the event already has are replaced where they stand, so their
+ * key order is kept.
  */
 export class NormalizeOperator extends NormalizeBase<Event> {
   push(event: Event): void {
@@ -104,6 +113,12 @@ export class NormalizeOperator extends NormalizeBase<Event> {
     }
     const normalized = normalizeValue(value, this.min, this.max);
     this.stats.delivered++;
+    if (this.inPlace) {
+      event.normalized_value = normalized;
+      event.severity = severityOf(normalized);
+      this.next.push(event);
+      return;
+    }
     this.next.push({ ...event, normalized_value: normalized, severity: severityOf(normalized) });
   }
 }
