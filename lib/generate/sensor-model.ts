@@ -1,4 +1,4 @@
-import { InvalidOptionError } from '../errors.js';
+import { EvprocError, InvalidOptionError } from '../errors.js';
 import type { EventType } from '../event/event.js';
 import { Prng } from './prng.js';
 
@@ -14,7 +14,7 @@ export interface GeneratedEvent {
 
 /** Options of SensorEventGenerator. The object is read once and not kept. */
 export interface SensorModelOptions {
-  /** Number of sensors, named sensor-0 … sensor-(sources - 1). Default 4. */
+  /** Number of sensors, named sensor-0 … sensor-(sources - 1); at most MAX_SOURCES. Default 4. */
   sources?: number;
   /** PRNG seed, read as an unsigned 32-bit integer. Default 1. */
   seed?: number;
@@ -26,6 +26,13 @@ export interface SensorModelOptions {
 
 export const DEFAULT_SOURCES = 4;
 export const DEFAULT_SEED = 1;
+/**
+ * Maximum number of sensors a generator simulates. Each sensor costs 40 bytes of state
+ * (five float64 parameters), so the cap bounds that state to 40 MB.
+ */
+export const MAX_SOURCES = 1_000_000;
+/** Largest timestamp a JavaScript Date can hold, and so the largest that evproc accepts: +275760-09-13T00:00:00Z. */
+export const MAX_TIMESTAMP = 8.64e15;
 /** 2024-01-01T00:00:00Z: a fixed start, so the same seed gives the same bytes. */
 export const DEFAULT_START_TIME = Date.UTC(2024, 0, 1);
 
@@ -38,16 +45,6 @@ const LOG_PROBABILITY = 0.08;
 /** Per-reading decay of the drift toward 0, and the standard deviation of its steps (value units). */
 const DRIFT_DECAY = 0.999;
 const DRIFT_STEP_SD = 0.05;
-
-interface SensorState {
-  name: string;
-  baseline: number;
-  dailyAmplitude: number;
-  /** Phase of the daily sine, radians. */
-  phase: number;
-  noiseSd: number;
-  drift: number;
-}
 
 /**
  * A deterministic model of sensors reporting in turn (round robin). A
@@ -65,23 +62,30 @@ interface SensorState {
  */
 export class SensorEventGenerator {
   readonly #prng: Prng;
-  readonly #sensors: SensorState[];
+  /** Sensor parameters, one entry per sensor, in arrays so a million sensors cost 40 MB instead of a million objects. */
+  readonly #baseline: Float64Array;
+  readonly #dailyAmplitude: Float64Array;
+  /** Phase of the daily sine, radians. */
+  readonly #phase: Float64Array;
+  readonly #noiseSd: Float64Array;
+  readonly #drift: Float64Array;
+  readonly #sources: number;
   readonly #startTime: number;
   readonly #stepMs: number;
   #index = 0;
 
   constructor(options: SensorModelOptions = {}) {
     const sources = options.sources ?? DEFAULT_SOURCES;
-    if (!Number.isSafeInteger(sources) || sources < 1) {
-      throw new InvalidOptionError(`invalid number of sources ${sources}: expected a whole number of at least 1`);
+    if (!Number.isSafeInteger(sources) || sources < 1 || sources > MAX_SOURCES) {
+      throw new InvalidOptionError(`invalid number of sources ${sources}: expected a whole number from 1 to ${MAX_SOURCES}`);
     }
     const seed = options.seed ?? DEFAULT_SEED;
     if (!Number.isSafeInteger(seed) || seed < 0) {
       throw new InvalidOptionError(`invalid seed ${seed}: expected a whole number, 0 or more`);
     }
     const startTime = options.startTime ?? DEFAULT_START_TIME;
-    if (!Number.isSafeInteger(startTime)) {
-      throw new InvalidOptionError(`invalid start time ${startTime}: expected whole epoch milliseconds`);
+    if (!Number.isSafeInteger(startTime) || Math.abs(startTime) > MAX_TIMESTAMP) {
+      throw new InvalidOptionError(`invalid start time ${startTime}: expected whole epoch milliseconds from -${MAX_TIMESTAMP} to ${MAX_TIMESTAMP}`);
     }
     const stepMs = options.stepMs ?? 1;
     if (!Number.isFinite(stepMs) || stepMs < 0) {
@@ -90,17 +94,24 @@ export class SensorEventGenerator {
     this.#prng = new Prng(seed);
     this.#startTime = startTime;
     this.#stepMs = stepMs;
-    this.#sensors = [];
+    this.#sources = sources;
+    this.#baseline = new Float64Array(sources);
+    this.#dailyAmplitude = new Float64Array(sources);
+    this.#phase = new Float64Array(sources);
+    this.#noiseSd = new Float64Array(sources);
+    this.#drift = new Float64Array(sources);
+    // The draws are made in this order, sensor by sensor, so a seed gives the same sensors whatever the storage.
     for (let i = 0; i < sources; i++) {
-      this.#sensors.push({
-        name: `sensor-${i}`,
-        baseline: round2(this.#prng.uniform(15, 35)),
-        dailyAmplitude: this.#prng.uniform(1, 4),
-        phase: this.#prng.uniform(0, 2 * Math.PI),
-        noiseSd: this.#prng.uniform(0.2, 0.6),
-        drift: 0,
-      });
+      this.#baseline[i] = round2(this.#prng.uniform(15, 35));
+      this.#dailyAmplitude[i] = this.#prng.uniform(1, 4);
+      this.#phase[i] = this.#prng.uniform(0, 2 * Math.PI);
+      this.#noiseSd[i] = this.#prng.uniform(0.2, 0.6);
     }
+  }
+
+  /** Timestamp of the event with this index, epoch ms. */
+  timestampOf(index: number): number {
+    return this.#startTime + Math.floor(index * this.#stepMs);
   }
 
   /** Number of events generated so far; the index of the next one. */
@@ -108,19 +119,29 @@ export class SensorEventGenerator {
     return this.#index;
   }
 
-  /** Generates the next event. */
+  /**
+   * Generates the next event. Throws an EvprocError when its timestamp would
+   * pass MAX_TIMESTAMP, which no other evproc command could read.
+   */
   next(): GeneratedEvent {
+    const timestamp = this.timestampOf(this.#index);
+    if (timestamp > MAX_TIMESTAMP) {
+      throw new EvprocError(
+        'ERR_INVALID_OPTION',
+        `the simulated clock passed the largest valid timestamp ${MAX_TIMESTAMP} (+275760-09-13T00:00:00Z) after ${this.#index} events; start earlier or set a count`,
+      );
+    }
     const index = this.#index++;
     const prng = this.#prng;
-    const sensor = this.#sensors[index % this.#sensors.length]!;
-    const timestamp = this.#startTime + Math.floor(index * this.#stepMs);
+    const sensor = index % this.#sources;
 
-    sensor.drift = sensor.drift * DRIFT_DECAY + prng.gaussian(0, DRIFT_STEP_SD);
+    const drift = this.#drift[sensor]! * DRIFT_DECAY + prng.gaussian(0, DRIFT_STEP_SD);
+    this.#drift[sensor] = drift;
     let value =
-      sensor.baseline +
-      sensor.dailyAmplitude * Math.sin((2 * Math.PI * (timestamp - this.#startTime)) / DAY_MS + sensor.phase) +
-      sensor.drift +
-      prng.gaussian(0, sensor.noiseSd);
+      this.#baseline[sensor]! +
+      this.#dailyAmplitude[sensor]! * Math.sin((2 * Math.PI * (timestamp - this.#startTime)) / DAY_MS + this.#phase[sensor]!) +
+      drift +
+      prng.gaussian(0, this.#noiseSd[sensor]!);
 
     let eventType: GeneratedEvent['event_type'];
     const draw = prng.next();
@@ -135,7 +156,7 @@ export class SensorEventGenerator {
     } else {
       eventType = 'Metric';
     }
-    return { id: `gen-${index}`, timestamp, source: sensor.name, value: round2(value), event_type: eventType };
+    return { id: `gen-${index}`, timestamp, source: `sensor-${sensor}`, value: round2(value), event_type: eventType };
   }
 
   /** Generates the next event as one line of NDJSON, without the line end; the same text JSON.stringify writes. */

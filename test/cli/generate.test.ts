@@ -1,5 +1,8 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import t from 'tap';
 import { EVPROC_BIN, parseLines, runCli } from '../helpers/cli.js';
 
@@ -61,6 +64,31 @@ t.test('generate stops cleanly on SIGINT', async (t) => {
   t.match(stderr, new RegExp(`delivered ${events.length} events`));
 });
 
+t.test('generate into a file stops on SIGINT', async (t) => {
+  // With stdout redirected to a file, Node writes synchronously; the generator must still let signals and reports through.
+  const dir = mkdtempSync(join(tmpdir(), 'evproc-generate-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const out = join(dir, 'out.ndjson');
+  const script = 'exec "$0" "$1" generate --count 50000000 --stats --stats-interval 100ms > "$2"';
+  const child = spawn('sh', ['-c', script, process.execPath, EVPROC_BIN, out], { env: { ...process.env, TZ: 'UTC' }, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (text: string) => {
+    stderr += text;
+    // A progress report proves the event loop runs; then interrupt.
+    if (stderr.includes('progress') && statSync(out).size > 0 && child.signalCode === null && !child.killed) child.kill('SIGINT');
+  });
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  t.equal(code, 130);
+  t.match(stderr, /^evproc generate progress: received 0 events, delivered \d+ events/);
+  const text = readFileSync(out, 'utf8');
+  t.ok(text.endsWith('\n'), 'the file ends with a whole line');
+  const lines = text.split('\n').slice(0, -1);
+  const delivered = /summary: received 0 events, delivered (\d+) events/.exec(stderr)?.[1];
+  t.equal(String(lines.length), delivered, 'the summary counts the lines written');
+  t.ok(lines.length < 50_000_000, `stopped after ${lines.length} events`);
+  t.same(JSON.parse(lines[lines.length - 1]!).id, `gen-${lines.length - 1}`, 'the last line is a whole event');
+});
+
 t.test('generate exits 0 when the reader closes stdout', async (t) => {
   const child = spawn(process.execPath, [EVPROC_BIN, 'generate'], { env: { ...process.env, TZ: 'UTC' } });
   let stderr = '';
@@ -74,12 +102,29 @@ t.test('generate exits 0 when the reader closes stdout', async (t) => {
 });
 
 t.test('generate rejects invalid options', async (t) => {
-  for (const args of [['--rate', '0'], ['--rate', 'fast'], ['--count', '-5'], ['--sources', '0'], ['--start', 'yesterday'], ['extra-input.ndjson']]) {
+  const cases = [
+    [['--rate', '0'], /above 0/],
+    [['--rate', 'fast'], /above 0/],
+    [['--count', '-5'], /whole number of events/],
+    [['--sources', '0'], /from 1 to 1000000/],
+    [['--sources', '100000000', '--count', '2'], /expected a whole number of sensors from 1 to 1000000, got "100000000"/],
+    [['--start', 'yesterday'], /ISO-8601/],
+    [['--start', '8640000000000000', '--count', '2'], /past the largest valid timestamp 8640000000000000/],
+    [['extra-input.ndjson'], /error/],
+  ] as const;
+  for (const [args, message] of cases) {
     const result = await runCli(['generate', ...args]);
     t.equal(result.code, 2, `${args.join(' ')} exits 2`);
     t.equal(result.stdout, '');
-    t.match(result.stderr, /error/, `${args.join(' ')} prints an error`);
+    t.match(result.stderr, message, `${args.join(' ')} prints why`);
   }
+});
+
+t.test('generate ends at the last valid timestamp', async (t) => {
+  const result = await runCli(['generate', '--start', '8639999999999998']);
+  t.equal(result.code, 0);
+  t.same(parseLines(result.stdout).map((event) => event.timestamp), [8639999999999998, 8639999999999999, 8640000000000000]);
+  t.equal(result.stderr, 'evproc generate: warning: stopped after 3 events because the next timestamp would pass 8640000000000000, the largest valid one\n');
 });
 
 t.test('generate help lists units and exit codes', async (t) => {
