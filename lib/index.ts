@@ -75,3 +75,4 @@ export { MAX_BATCH_MS } from './batch/batcher.js';
 export { POSTGRES_URL_PARAMETERS, redactSinkUrl } from './sinks/sink-url.js';
 export { containsNulCharacter } from './sinks/postgres-sink.js';
 export { EventRejecter } from './transforms/raw-line.js';
+export { MAX_EXPRESSION_DEPTH } from './transforms/expression.js';

@@ -18,13 +18,24 @@
  *   list       = ("[" | "(") [ sum { "," sum } ] ("]" | ")")
  *   path       = name { "." (name | digits) }, where a name is an identifier or `quoted with backticks`
  *
+ * Limits: an expression nests at most MAX_EXPRESSION_DEPTH levels. Each
+ * pair of parentheses, each `not`, each unary `-` and each operator above
+ * its operands adds a level, and a chain of `and` or of `or` adds one level
+ * in all. Deeper text is a syntax error, so neither parsing nor evaluation
+ * can overflow the call stack. Number literals are written as in JSON:
+ * no leading zeros, and a literal must be a finite double.
+ *
  * Evaluation rules (see docs/stages.md):
  * - A path with a missing step is "missing". Every comparison with a missing
  *   operand is false, `!=` and `in` included; arithmetic on it stays missing.
+ *   A path step into an array must be an index such as 0 or 12, so
+ *   `tags.length` is missing.
  * - `==` and `!=` compare numbers, strings, booleans and null strictly; an
  *   object or array equals nothing. `<`, `<=`, `>`, `>=` compare two numbers or
  *   two strings (by UTF-16 code units) and are false for other pairs.
- * - Arithmetic needs two numbers, else the result is missing.
+ * - Arithmetic needs two numbers, else the result is missing. A result that
+ *   is not a finite number (division or remainder by zero, overflow) is
+ *   missing too, because JSON has no Infinity or NaN.
  * - `and`, `or` and `not` treat only the boolean true as true. The event is
  *   kept when the whole expression is true.
  */
@@ -33,12 +44,24 @@ import { EvprocError } from '../errors.js';
 /** A compiled expression: returns true when the event matches. */
 export type EventPredicate = (event: Record<string, unknown>) => boolean;
 
+/** Deepest nesting an expression may have, in levels; see the module notes for what counts. */
+export const MAX_EXPRESSION_DEPTH = 100;
+
+/** Characters of the expression shown on each side of the error column in a message. */
+const EXCERPT_RADIUS = 60;
+
 /** Raised for a syntax error; `column` is 1-based, in UTF-16 code units of the expression. */
 export class ExpressionError extends EvprocError {
   readonly column: number;
 
   constructor(expression: string, column: number, problem: string) {
-    super('ERR_EXPRESSION', `invalid expression at column ${column}: ${problem}\n  ${expression}\n  ${' '.repeat(column - 1)}^`);
+    // A long expression is cut to the text around the column, marked with "…", so the caret still points at it.
+    const start = Math.max(0, column - 1 - EXCERPT_RADIUS);
+    const end = Math.min(expression.length, column - 1 + EXCERPT_RADIUS);
+    const prefix = start > 0 ? '…' : '';
+    const excerpt = `${prefix}${expression.slice(start, end)}${end < expression.length ? '…' : ''}`;
+    const caret = ' '.repeat(prefix.length + column - 1 - start);
+    super('ERR_EXPRESSION', `invalid expression at column ${column}: ${problem}\n  ${excerpt}\n  ${caret}^`);
     this.name = 'ExpressionError';
     this.column = column;
   }
@@ -77,7 +100,12 @@ function tokenize(expression: string): Token[] {
     if (char >= '0' && char <= '9') {
       NUMBER.lastIndex = i;
       const text = NUMBER.exec(expression)![0];
-      tokens.push({ kind: 'number', text, column, number: Number(text) });
+      if (char === '0' && text.length > 1 && text[1] !== '.' && text[1] !== 'e' && text[1] !== 'E') {
+        fail(i, `invalid number ${text}: leading zeros are not allowed, as in JSON; write ${Number(text)}`);
+      }
+      const number = Number(text);
+      if (!Number.isFinite(number)) fail(i, `invalid number ${text}: it is beyond the range of a double`);
+      tokens.push({ kind: 'number', text, column, number });
       i += text.length;
       continue;
     }
@@ -103,7 +131,8 @@ function tokenize(expression: string): Token[] {
             j += 6;
             continue;
           }
-          if (next === undefined || STRING_ESCAPES[next] === undefined) fail(j, `invalid escape ${JSON.stringify('\\' + (next ?? ''))} in string`);
+          if (next === undefined) fail(i, `unterminated string: add the closing ${char}`);
+          if (STRING_ESCAPES[next!] === undefined) fail(j, `invalid escape \\${next} in string: use \\", \\', \\\\, \\/, \\b, \\f, \\n, \\r, \\t or \\uXXXX`);
           value += STRING_ESCAPES[next!];
           j += 2;
           continue;
@@ -147,12 +176,16 @@ interface Node {
   evaluate: Evaluator;
   kind: NodeKind;
   column: number;
+  /** Levels of nodes from this one down to its deepest leaf; a leaf has 1. */
+  height: number;
 }
 
 class Parser {
   readonly #expression: string;
   readonly #tokens: Token[];
   #position = 0;
+  /** Parentheses, `not` and unary `-` open around the token being parsed; bounds the parser's recursion. */
+  #depth = 0;
 
   constructor(expression: string) {
     this.#expression = expression;
@@ -191,31 +224,59 @@ class Parser {
     throw new ExpressionError(this.#expression, token.column, problem);
   }
 
+  #tooDeep(column: number): never {
+    throw new ExpressionError(
+      this.#expression,
+      column,
+      `the expression nests deeper than ${MAX_EXPRESSION_DEPTH} levels (parentheses, not, unary - and operators each add one); simplify it`,
+    );
+  }
+
+  /**
+   * Builds a node one level above `children`. When that is deeper than the
+   * limit it fails at `operatorColumn`, the operator's column, which
+   * defaults to the node's own.
+   */
+  #node(kind: NodeKind, column: number, evaluate: Evaluator, children: readonly Node[], operatorColumn = column): Node {
+    let height = 1;
+    for (const child of children) height = Math.max(height, child.height + 1);
+    if (height > MAX_EXPRESSION_DEPTH) this.#tooDeep(operatorColumn);
+    return { kind, column, evaluate, height };
+  }
+
+  /** Runs `parse` for the operand of an opening token, counting the open levels. */
+  #nested<T>(token: Token, parse: () => T): T {
+    if (++this.#depth > MAX_EXPRESSION_DEPTH) this.#tooDeep(token.column);
+    const result = parse();
+    this.#depth--;
+    return result;
+  }
+
+  // A chain of and or of or becomes one node that loops over its operands, so a long chain adds one level, not one per operator.
   #or(): Node {
-    let left = this.#and();
-    for (let token = this.#accept('or'); token !== undefined; token = this.#accept('or')) {
-      const a = left.evaluate;
-      const b = this.#and().evaluate;
-      left = { kind: 'condition', column: left.column, evaluate: (event) => a(event) === true || b(event) === true };
-    }
-    return left;
+    const first = this.#and();
+    const operands = [first];
+    while (this.#accept('or') !== undefined) operands.push(this.#and());
+    if (operands.length === 1) return first;
+    const evaluators = operands.map((operand) => operand.evaluate);
+    return this.#node('condition', first.column, (event) => evaluators.some((evaluate) => evaluate(event) === true), operands);
   }
 
   #and(): Node {
-    let left = this.#not();
-    for (let token = this.#accept('and'); token !== undefined; token = this.#accept('and')) {
-      const a = left.evaluate;
-      const b = this.#not().evaluate;
-      left = { kind: 'condition', column: left.column, evaluate: (event) => a(event) === true && b(event) === true };
-    }
-    return left;
+    const first = this.#not();
+    const operands = [first];
+    while (this.#accept('and') !== undefined) operands.push(this.#not());
+    if (operands.length === 1) return first;
+    const evaluators = operands.map((operand) => operand.evaluate);
+    return this.#node('condition', first.column, (event) => evaluators.every((evaluate) => evaluate(event) === true), operands);
   }
 
   #not(): Node {
     const token = this.#accept('not');
     if (token === undefined) return this.#comparison();
-    const operand = this.#not().evaluate;
-    return { kind: 'condition', column: token.column, evaluate: (event) => operand(event) !== true };
+    const operand = this.#nested(token, () => this.#not());
+    const evaluate = operand.evaluate;
+    return this.#node('condition', token.column, (event) => evaluate(event) !== true, [operand]);
   }
 
   #comparison(): Node {
@@ -224,7 +285,7 @@ class Parser {
     if (token.kind === 'operator' && ['==', '!=', '<', '<=', '>', '>='].includes(token.text)) {
       this.#position++;
       const right = this.#sum();
-      return { kind: 'condition', column: left.column, evaluate: compare(token.text, left.evaluate, right.evaluate) };
+      return this.#node('condition', left.column, compare(token.text, left.evaluate, right.evaluate), [left, right], token.column);
     }
     let negated = false;
     if (token.kind === 'keyword' && token.text === 'not' && this.#tokens[this.#position + 1]?.text === 'in') {
@@ -234,28 +295,26 @@ class Parser {
     if (this.#accept('in') !== undefined) {
       const items = this.#list();
       const value = left.evaluate;
-      return {
-        kind: 'condition',
-        column: left.column,
-        evaluate: (event) => {
-          const found = value(event);
-          if (found === undefined) return false;
-          const isMember = items.some((item) => isEqual(found, item(event)));
-          return negated ? !isMember : isMember;
-        },
+      const evaluators = items.map((item) => item.evaluate);
+      const evaluate: Evaluator = (event) => {
+        const found = value(event);
+        if (found === undefined) return false;
+        const isMember = evaluators.some((item) => isEqual(found, item(event)));
+        return negated ? !isMember : isMember;
       };
+      return this.#node('condition', left.column, evaluate, [left, ...items]);
     }
     return left;
   }
 
-  #list(): Evaluator[] {
+  #list(): Node[] {
     const open = this.#take();
     if (open.text !== '[' && open.text !== '(') this.#fail(open, `expected a list after in, such as ["a", "b"], found ${describe(open)}`);
     const close = open.text === '[' ? ']' : ')';
-    const items: Evaluator[] = [];
+    const items: Node[] = [];
     if (this.#accept(close) !== undefined) return items;
     for (;;) {
-      items.push(this.#sum().evaluate);
+      items.push(this.#sum());
       if (this.#accept(close) !== undefined) return items;
       if (this.#accept(',') === undefined) this.#fail(this.#peek(), `expected , or ${close} in the list, found ${describe(this.#peek())}`);
     }
@@ -267,7 +326,8 @@ class Parser {
       const token = this.#peek();
       if (token.kind !== 'operator' || (token.text !== '+' && token.text !== '-')) return left;
       this.#position++;
-      left = arithmetic(token.text, left, this.#product());
+      const right = this.#product();
+      left = this.#node('value', left.column, arithmetic(token.text, left.evaluate, right.evaluate), [left, right], token.column);
     }
   }
 
@@ -277,22 +337,25 @@ class Parser {
       const token = this.#peek();
       if (token.kind !== 'operator' || (token.text !== '*' && token.text !== '/' && token.text !== '%')) return left;
       this.#position++;
-      left = arithmetic(token.text, left, this.#unary());
+      const right = this.#unary();
+      left = this.#node('value', left.column, arithmetic(token.text, left.evaluate, right.evaluate), [left, right], token.column);
     }
   }
 
   #unary(): Node {
     const token = this.#accept('-');
     if (token === undefined) return this.#primary();
-    const operand = this.#unary().evaluate;
-    return {
-      kind: 'value',
-      column: token.column,
-      evaluate: (event) => {
-        const value = operand(event);
+    const operand = this.#nested(token, () => this.#unary());
+    const evaluate = operand.evaluate;
+    return this.#node(
+      'value',
+      token.column,
+      (event) => {
+        const value = evaluate(event);
         return typeof value === 'number' ? -value : undefined;
       },
-    };
+      [operand],
+    );
   }
 
   #primary(): Node {
@@ -301,24 +364,24 @@ class Parser {
     switch (token.kind) {
       case 'number': {
         const value = token.number!;
-        return { kind: 'value', column, evaluate: () => value };
+        return { kind: 'value', column, evaluate: () => value, height: 1 };
       }
       case 'string': {
         const value = token.text;
-        return { kind: 'value', column, evaluate: () => value };
+        return { kind: 'value', column, evaluate: () => value, height: 1 };
       }
       case 'keyword':
         if (token.text === 'true' || token.text === 'false') {
           const value = token.text === 'true';
-          return { kind: 'condition', column, evaluate: () => value };
+          return { kind: 'condition', column, evaluate: () => value, height: 1 };
         }
-        if (token.text === 'null') return { kind: 'value', column, evaluate: () => null };
+        if (token.text === 'null') return { kind: 'value', column, evaluate: () => null, height: 1 };
         return this.#fail(token, `expected a value, found ${describe(token)}`);
       case 'name':
         return this.#path(token);
       case 'operator':
         if (token.text === '(') {
-          const inner = this.#or();
+          const inner = this.#nested(token, () => this.#or());
           if (this.#accept(')') === undefined) this.#fail(this.#peek(), `expected ) to close the ( at column ${column}, found ${describe(this.#peek())}`);
           return inner;
         }
@@ -339,7 +402,7 @@ class Parser {
       }
     }
     if (this.#peek().text === '(' && this.#peek().kind === 'operator') this.#fail(this.#peek(), 'function calls are not supported');
-    return { kind: 'path', column: first.column, evaluate: readPath(parts) };
+    return { kind: 'path', column: first.column, evaluate: readPath(parts), height: 1 };
   }
 }
 
@@ -354,7 +417,13 @@ function describe(token: Token): string {
   }
 }
 
-/** Reads a field path through own properties only, so prototype members such as constructor are never reached. */
+const ARRAY_INDEX = /^(?:0|[1-9]\d*)$/;
+
+/**
+ * Reads a field path through own properties only, so prototype members such
+ * as constructor are never reached. In an array only an index is a member:
+ * `length` is an own property of every array but not a JSON member.
+ */
 function readPath(parts: readonly string[]): Evaluator {
   if (parts.length === 1) {
     const name = parts[0]!;
@@ -364,6 +433,7 @@ function readPath(parts: readonly string[]): Evaluator {
     let current: unknown = event;
     for (const part of parts) {
       if (typeof current !== 'object' || current === null || !Object.hasOwn(current, part)) return undefined;
+      if (Array.isArray(current) && !ARRAY_INDEX.test(part)) return undefined;
       current = (current as Record<string, unknown>)[part];
     }
     return current;
@@ -411,18 +481,15 @@ const ARITHMETIC: Record<string, (a: number, b: number) => number> = {
   '%': (a, b) => a % b,
 };
 
-function arithmetic(operator: string, left: Node, right: Node): Node {
+/** Returns the evaluator of an arithmetic operator; a result that is not a finite number is missing. */
+function arithmetic(operator: string, left: Evaluator, right: Evaluator): Evaluator {
   const apply = ARITHMETIC[operator]!;
-  const a = left.evaluate;
-  const b = right.evaluate;
-  return {
-    kind: 'value',
-    column: left.column,
-    evaluate: (event) => {
-      const x = a(event);
-      const y = b(event);
-      return typeof x === 'number' && typeof y === 'number' ? apply(x, y) : undefined;
-    },
+  return (event) => {
+    const x = left(event);
+    const y = right(event);
+    if (typeof x !== 'number' || typeof y !== 'number') return undefined;
+    const result = apply(x, y);
+    return Number.isFinite(result) ? result : undefined;
   };
 }
 

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { compileExpression, ExpressionError } from '../../lib/transforms/expression.js';
+import { compileExpression, ExpressionError, MAX_EXPRESSION_DEPTH } from '../../lib/transforms/expression.js';
 
 const EVENT = {
   severity: 'High',
@@ -52,7 +52,7 @@ t.test('arithmetic and precedence', async (t) => {
     ['(value + 2) * 3 == 186', true],
     ['-value == -60', true],
     ['value % 7 == 4', true],
-    ['value / 0 > 1000', true],
+    ['value / 0 > 1000', false],
     ['value - 10 - 20 == 30', true],
     ['source + 1 == 1', false],
     ['1.5e2 == 150', true],
@@ -130,7 +130,11 @@ t.test('syntax errors give the column', async (t) => {
     ['properties.', 12, /expected a field name after "."/],
     ['value > 5 # comment', 11, /unexpected character "#"/],
     ['`unclosed', 1, /unterminated field name/],
-    ['"\\q" == x', 2, /invalid escape/],
+    ['"\\q" == x', 2, /invalid escape \\q in string: use \\", \\\', \\\\, /],
+    ['"abc\\', 1, /unterminated string/],
+    ['value == 01', 10, /invalid number 01: leading zeros are not allowed, as in JSON; write 1/],
+    ['value == 007.5', 10, /write 7.5/],
+    ['value < 1e400', 9, /invalid number 1e400: it is beyond the range of a double/],
   ];
   for (const [expression, column, message] of cases) {
     try {
@@ -153,4 +157,79 @@ t.test('error message points at the column', async (t) => {
 t.test('string escapes decode', async (t) => {
   t.equal(matches('s == "a\\"b\\u0041\\n"', { s: 'a"bA\n' }), true);
   t.equal(matches("s == 'it\\'s'", { s: "it's" }), true);
+});
+
+t.test('non-finite arithmetic is missing', async (t) => {
+  const cases: Array<[string, boolean]> = [
+    ['value / 0 > 1000', false],
+    ['value / 0 < 1000', false],
+    ['value % 0 == value % 0', false],
+    ['value * 1e308 > 0', false],
+    ['not (value / 0 > 1)', true],
+    ['value / 4 == 15', true],
+    ['0 / value == 0', true],
+  ];
+  for (const [expression, expected] of cases) t.equal(matches(expression), expected, expression);
+});
+
+t.test('array paths read indices only', async (t) => {
+  t.equal(matches('tags.length == 2'), false);
+  t.equal(matches('tags.length != 2'), false, 'length is missing, not a different value');
+  t.equal(matches('tags.0 == "a"'), true);
+  t.equal(matches('tags.2 == null'), false);
+  t.equal(matches('tags.length == 1', { tags: { length: 1 } }), true, 'an object member named length is a field');
+  t.equal(matches('`01` == 1', { '01': 1 }), true);
+  t.throws(() => compileExpression('list.01 == "b"'), { column: 6, message: /invalid number 01: leading zeros are not allowed/ }, '01 is not an index; `01` in backticks is a field');
+});
+
+t.test('leading zeros follow JSON', async (t) => {
+  t.equal(matches('0 < value'), true);
+  t.equal(matches('0.5 < value'), true);
+  t.equal(matches('0e3 == 0'), true);
+  t.equal(matches('value == 60.0'), true);
+});
+
+t.test('nesting limit is an expression error', async (t) => {
+  const limit = MAX_EXPRESSION_DEPTH;
+  const cases: Array<[string, string, number]> = [
+    ['1000 parentheses', '('.repeat(1000) + 'value > 1' + ')'.repeat(1000), limit + 1],
+    ['20,000 not', 'not '.repeat(20_000) + 'value > 1', limit * 4 + 1],
+    ['unary minus', '-'.repeat(5000) + 'value > 1', limit + 1],
+    ['long sum', 'value' + ' + 1'.repeat(5000) + ' > 1', 'value'.length + 4 * (limit - 1) + 2],
+  ];
+  for (const [name, expression, column] of cases) {
+    try {
+      compileExpression(expression);
+      t.fail(`${name} compiled`);
+    } catch (err) {
+      t.type(err, ExpressionError, name);
+      t.equal((err as ExpressionError).column, column, `column of ${name}`);
+      t.match((err as Error).message, `the expression nests deeper than ${limit} levels`, name);
+      t.ok((err as Error).message.length < 500, `${name}: message cut to the text around the column`);
+    }
+  }
+});
+
+t.test('nesting up to the limit works', async (t) => {
+  const limit = MAX_EXPRESSION_DEPTH;
+  t.equal(matches('('.repeat(limit) + 'value > 1' + ')'.repeat(limit)), true, `${limit} parentheses`);
+  t.equal(matches('not '.repeat(limit - 2) + 'value > 1'), true, 'not below the limit');
+  const chain = Array.from({ length: 20_000 }, () => 'value > 1').join(' and ');
+  t.equal(matches(chain), true, 'a chain of 20,000 and is one level');
+  t.equal(matches(chain.replaceAll(' and ', ' or ') + ' or value < 0'), true, 'a chain of or is one level');
+});
+
+t.test('long expression error shows an excerpt', async (t) => {
+  const expression = 'value > 1 and '.repeat(50) + 'value >> 1';
+  try {
+    compileExpression(expression);
+    t.fail('compiled');
+  } catch (err) {
+    const [first, excerpt, caret] = (err as Error).message.split('\n');
+    // 50 × 14 characters, then "value >" puts the second ">" at column 708; the excerpt starts 60 characters before it.
+    t.equal(first, 'invalid expression at column 708: expected a value, found ">"');
+    t.equal(excerpt, '  …' + expression.slice(707 - 60));
+    t.equal(caret, '  ' + ' '.repeat(61) + '^', 'caret under the column, after the leading …');
+    t.equal(excerpt!.charAt(caret!.indexOf('^')), '>');
+  }
 });

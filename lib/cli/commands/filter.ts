@@ -1,6 +1,6 @@
-import { Option, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import { OperatorTransform } from '../../core/operator-transform.js';
-import { compileExpression } from '../../transforms/expression.js';
+import { compileExpression, MAX_EXPRESSION_DEPTH } from '../../transforms/expression.js';
 import { FilterOperator } from '../../transforms/filter.js';
 import { JsonLineWriterOperator, LineTrackingParseOperator, RawLineOperator } from '../../transforms/raw-line.js';
 import { EXIT_CODES_HELP } from '../exit-codes.js';
@@ -12,11 +12,22 @@ interface FilterCommandOptions extends ReadOptions, ReportOptions {
   where: string;
 }
 
-/** Checks the expression while the options are parsed, so a syntax error is a usage error (exit 2) before any input is read. */
-const parseWhereArg = argParser((text: string) => {
+const compileWhereArg = argParser((text: string) => {
   compileExpression(text);
   return text;
 });
+
+/**
+ * Checks the expression while the options are parsed, so a syntax error is a
+ * usage error (exit 2) before any input is read. A second --where is
+ * rejected: commander would otherwise keep only the last one.
+ */
+function parseWhereArg(text: string, previous: string | undefined): string {
+  if (previous !== undefined) {
+    throw new InvalidArgumentError('--where is given more than once; join the conditions in one expression with and or or, for example --where \'value > 50 and source == "a"\'');
+  }
+  return compileWhereArg(text);
+}
 
 export function registerFilterCommand(program: Command): void {
   const command = program
@@ -43,6 +54,9 @@ Conditions:
   arithmetic    +  -  *  /  %             (numbers only)
 A comparison with a missing field is false, != and in included, so "source != 'a'" also drops events
 without a source; write "not (source == 'a')" to keep them. Only the boolean true keeps an event.
+Arithmetic that gives no finite number (division by zero, overflow) gives a missing value. In an array
+only indices are fields, so tags.length is missing. Numbers are written as in JSON (no leading zeros).
+An expression nests at most ${MAX_EXPRESSION_DEPTH} levels; --where may be given once.
 Numbers are compared as parsed: integers beyond 2^53 are rounded for the comparison, never in the output.
 Events that do not match count as "rejected" in the report, not as invalid.
 --time-field and --time-unit are accepted for symmetry with other commands; filter does not read the time.
