@@ -27,10 +27,14 @@ export const parseDurationArg = argParser((text) => parseDuration(text));
 
 /** Shortest accepted --stats-interval, in ms: shorter intervals flood stderr. */
 const MIN_STATS_INTERVAL_MS = 100;
+/** Longest accepted --stats-interval, in ms: the largest delay a Node timer takes (about 24.8 days). */
+const MAX_STATS_INTERVAL_MS = 2 ** 31 - 1;
 
 const parseStatsIntervalArg = argParser((text) => {
   const ms = parseDuration(text);
-  if (ms < MIN_STATS_INTERVAL_MS) throw new InvalidOptionError(`invalid interval ${JSON.stringify(text)}: expected at least ${MIN_STATS_INTERVAL_MS}ms`);
+  if (ms < MIN_STATS_INTERVAL_MS || ms > MAX_STATS_INTERVAL_MS) {
+    throw new InvalidOptionError(`invalid interval ${JSON.stringify(text)}: expected from ${MIN_STATS_INTERVAL_MS}ms to ${MAX_STATS_INTERVAL_MS}ms (about 24.8 days)`);
+  }
   return ms;
 });
 

@@ -351,3 +351,11 @@ t.test('signal mid-file reports no partial line', async (t) => {
   t.equal(code, 130);
   t.equal(err, '');
 });
+
+t.test('stats interval outside its range exits 2', async (t) => {
+  for (const interval of ['0', '50ms', '30d']) {
+    const result = await runCli(['window', '--ms', '1s', '--stats-interval', interval], { stdin: '' });
+    t.equal(result.code, 2, interval);
+    t.match(result.stderr, /invalid interval/);
+  }
+});
