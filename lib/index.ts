@@ -76,3 +76,8 @@ export { POSTGRES_URL_PARAMETERS, redactSinkUrl } from './sinks/sink-url.js';
 export { containsNulCharacter } from './sinks/postgres-sink.js';
 export { EventRejecter } from './transforms/raw-line.js';
 export { MAX_EXPRESSION_DEPTH } from './transforms/expression.js';
+export { type AlertPhase, type KeyBaseline } from './anomaly/adaptive-baseline.js';
+export { describeMissingFields, FieldPresenceCounter, type FieldPresenceOptions, type FieldPresenceStats } from './anomaly/field-presence.js';
+export { DEFAULT_MAX_KEYS, KeyStates } from './anomaly/key-states.js';
+export { type WatermarkSource } from './anomaly/window-anomaly.js';
+export { MAX_SOURCES, MAX_TIMESTAMP } from './generate/sensor-model.js';

@@ -1,5 +1,6 @@
 import type { Severity } from '../event/severity.js';
 import type { WindowResult } from '../window/window-aggregate.js';
+import type { WindowKey } from '../window/window-key.js';
 
 /** The window an alert is about: the fields of a WindowResult that matter to a reader of alerts. */
 export interface AlertWindow {
@@ -23,8 +24,11 @@ export interface AlertWindow {
 export interface AnomalyAlert {
   /** The window end, epoch ms. */
   timestamp: number;
-  /** The window key as text; present only when windows are keyed. */
-  source?: string;
+  /**
+   * The window key as its JSON value (1 and "1" stay apart, a missing key
+   * field is null); present only when windows are keyed.
+   */
+  source?: WindowKey;
   event_type: 'Alert';
   message: string;
   severity: Severity;
@@ -52,6 +56,8 @@ export interface WindowDetector {
   observe(window: WindowResult): WindowDecision;
   /** Number of keys with a baseline. */
   readonly keyCount: number;
+  /** Keys whose baseline was dropped to stay within the cap on keys. */
+  readonly evictedKeys: number;
 }
 
 /** Copies the fields of a window result that an alert shows. */
@@ -71,6 +77,7 @@ export function describeWindow(window: WindowResult): string {
   return 'key' in window ? `${formatKey(window.key)}, window ${start}` : `window ${start}`;
 }
 
+/** Writes a key for messages: strings as they are, other values as JSON (so 1 and "1" read alike here; `source` tells them apart). */
 export function formatKey(key: unknown): string {
   return typeof key === 'string' ? key : JSON.stringify(key);
 }
@@ -78,7 +85,7 @@ export function formatKey(key: unknown): string {
 /** Fills in the fields every alert has. */
 export function buildAlert(window: WindowResult, fields: Pick<AnomalyAlert, 'message' | 'severity' | 'rules' | 'baseline' | 'scores'>): AnomalyAlert {
   const alert: AnomalyAlert = { timestamp: window.window_end } as AnomalyAlert;
-  if ('key' in window) alert.source = formatKey(window.key);
+  if ('key' in window) alert.source = window.key as WindowKey;
   alert.event_type = 'Alert';
   alert.message = fields.message;
   alert.severity = fields.severity;

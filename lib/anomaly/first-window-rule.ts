@@ -1,6 +1,7 @@
 import type { Severity } from '../event/severity.js';
 import type { WindowResult } from '../window/window-aggregate.js';
-import { toWindowKey, type WindowKey } from '../window/window-key.js';
+import { toWindowKey } from '../window/window-key.js';
+import { DEFAULT_MAX_KEYS, KeyStates } from './key-states.js';
 import { buildAlert, describeWindow, round4, type WindowDecision, type WindowDetector } from './anomaly-alert.js';
 
 /** Limits of the first-window rule. */
@@ -9,6 +10,8 @@ export interface FirstWindowRuleOptions {
   countFactor?: number;
   /** Alert when a window's average exceeds this many times the baseline average. Default 1.5. */
   avgFactor?: number;
+  /** Maximum number of keys with a baseline; the least recently seen key is evicted beyond it. Default 100,000. */
+  maxKeys?: number;
 }
 
 interface FirstBaseline {
@@ -26,27 +29,33 @@ interface FirstBaseline {
  * on any average above that product. A first window cut short by the start of
  * the input makes a low count baseline.
  *
- * Memory: one baseline per key, never released.
+ * Memory: one baseline per key, for at most `maxKeys` keys; the least
+ * recently seen key is evicted, and its next window becomes a new baseline.
  */
 export class FirstWindowRule implements WindowDetector {
   readonly #countFactor: number;
   readonly #avgFactor: number;
-  readonly #baselines = new Map<WindowKey, FirstBaseline>();
+  readonly #baselines: KeyStates<FirstBaseline>;
 
   constructor(options: FirstWindowRuleOptions = {}) {
     this.#countFactor = options.countFactor ?? 2;
     this.#avgFactor = options.avgFactor ?? 1.5;
+    this.#baselines = new KeyStates(options.maxKeys ?? DEFAULT_MAX_KEYS);
   }
 
   get keyCount(): number {
     return this.#baselines.size;
   }
 
+  get evictedKeys(): number {
+    return this.#baselines.evicted;
+  }
+
   observe(window: WindowResult): WindowDecision {
     const key = toWindowKey(window.key);
     const baseline = this.#baselines.get(key);
     if (baseline === undefined) {
-      this.#baselines.set(key, { count: window.event_count, avg: window.avg_value });
+      this.#baselines.add(key, { count: window.event_count, avg: window.avg_value });
       return { inAlert: false };
     }
     if (baseline.avg === null) {

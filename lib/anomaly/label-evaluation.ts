@@ -5,7 +5,7 @@ import { toWindowKey } from '../window/window-key.js';
 import { WindowAnomalyOperator, type WindowAnomalyOptions } from './window-anomaly.js';
 
 /** Options of an evaluation: the window, the key and value fields, the detector options and the label field. */
-export interface EvaluationOptions extends Omit<WindowAnomalyOptions, 'onDecision'> {
+export interface EvaluationOptions extends Omit<WindowAnomalyOptions, 'onDecision' | 'window'> {
   /** Window length, ms. */
   size: number;
   /** Dotted path of the key (one baseline per key). Default: no key. */
@@ -18,8 +18,10 @@ export interface EvaluationOptions extends Omit<WindowAnomalyOptions, 'onDecisio
 
 /** Window-level scores of a detector against labels. */
 export interface EvaluationResult {
-  /** (key, window) pairs scored. */
+  /** (key, window) pairs, scored or not. */
   windows: number;
+  /** Of those, the pairs still open at the end of the events, which the detector does not score; a positive one counts as a false negative. */
+  unscored: number;
   /** Windows with at least one labelled event. */
   positives: number;
   /** Windows the detector marked: in alert (adaptive) or alerting (first). */
@@ -57,16 +59,17 @@ export function evaluateAgainstLabels(events: Iterable<Event>, options: Evaluati
   let truePositives = 0;
   let alertsOnLabelled = 0;
   const decided: Array<{ id: string; inAlert: boolean; alert: boolean }> = [];
-  const detector = new WindowAnomalyOperator({
-    ...options,
-    onDecision: (window, decision) => {
-      decided.push({ id: windowId(window.key ?? null, window.window_start), inAlert: decision.inAlert, alert: decision.alert !== undefined });
-    },
-  });
   const window = new TumblingWindowOperator({
     size,
     valueField: options.valueField ?? 'value',
     ...(options.keyField === undefined ? {} : { keyField: options.keyField }),
+  });
+  const detector = new WindowAnomalyOperator({
+    ...options,
+    window,
+    onDecision: (result, decision) => {
+      decided.push({ id: windowId(result.key ?? null, result.window_start), inAlert: decision.inAlert, alert: decision.alert !== undefined });
+    },
   });
   window.next = detector;
   detector.next = { push() {}, drain() {}, end() {} };
@@ -96,7 +99,8 @@ export function evaluateAgainstLabels(events: Iterable<Event>, options: Evaluati
   const recall = positiveWindows.size === 0 ? 0 : truePositives / positiveWindows.size;
   const f1 = precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall);
   return {
-    windows,
+    windows: windows + detector.stats.unscored,
+    unscored: detector.stats.unscored,
     positives: positiveWindows.size,
     predicted,
     truePositives,

@@ -14,34 +14,55 @@ export function parseBaselineMode(text: string): BaselineMode {
   throw new InvalidOptionError(`invalid baseline ${JSON.stringify(text)}: expected first or adaptive`);
 }
 
+/** The part of a window operator (TumblingWindowOperator) that tells complete windows from those closed at the end of input. */
+export interface WatermarkSource {
+  /** Epoch ms; a window whose end is at or before it was closed by event time. */
+  readonly watermark: number;
+}
+
 /** Options of WindowAnomalyOperator. The object is read once and not kept. */
 export interface WindowAnomalyOptions extends AdaptiveBaselineOptions, FirstWindowRuleOptions {
   /** Default "adaptive". */
   baseline?: BaselineMode;
+  /**
+   * The window operator that feeds this detector. Windows it emits with an
+   * end past its watermark were closed by the end of input (or a stop on
+   * SIGINT or SIGTERM) and are cut short, so they are counted as `unscored`
+   * and never compared or learned. Without it every window is scored,
+   * including a cut-off last one.
+   */
+  window?: WatermarkSource;
   /** Called with every window and the decision about it, alert or not; used to score detectors against labels. */
   onDecision?: (window: WindowResult, decision: WindowDecision) => void;
 }
 
 /** Counters of an anomaly stage. */
 export interface AnomalyStats {
-  /** Windows compared with a baseline. */
+  /** Windows received, scored or not. */
   windows: number;
+  /** Windows closed by the end of input rather than by the watermark, and so not scored. */
+  unscored: number;
   /** Alerts emitted. */
   alerts: number;
   /** Windows that were in alert, including those that raised one. */
   windowsInAlert: number;
+  /** Keys whose baseline was dropped to stay within maxKeys. */
+  keysEvicted: number;
 }
 
 /**
  * Compares each window result with its key's baseline and emits an
  * AnomalyAlert when the window is anomalous (see FirstWindowRule and
- * AdaptiveBaseline for the rules). Chain it after TumblingWindowOperator.
- * Holds nothing between windows but the per-key baselines.
+ * AdaptiveBaseline for the rules). Chain it after TumblingWindowOperator,
+ * and pass that operator as the `window` option so the windows cut short
+ * by the end of input are not scored. Holds nothing between windows but the
+ * per-key baselines.
  */
 export class WindowAnomalyOperator extends Operator<WindowResult, AnomalyAlert> {
-  readonly stats: AnomalyStats = { windows: 0, alerts: 0, windowsInAlert: 0 };
+  readonly stats: AnomalyStats = { windows: 0, unscored: 0, alerts: 0, windowsInAlert: 0, keysEvicted: 0 };
   readonly #detector: WindowDetector;
   readonly #onDecision: WindowAnomalyOptions['onDecision'];
+  readonly #window: WatermarkSource | undefined;
 
   constructor(options: WindowAnomalyOptions = {}) {
     super();
@@ -49,6 +70,7 @@ export class WindowAnomalyOperator extends Operator<WindowResult, AnomalyAlert> 
     if (mode !== 'first' && mode !== 'adaptive') parseBaselineMode(String(mode));
     this.#detector = mode === 'first' ? new FirstWindowRule(options) : new AdaptiveBaseline(options);
     this.#onDecision = options.onDecision;
+    this.#window = options.window;
   }
 
   /** Number of keys with a baseline. */
@@ -58,7 +80,12 @@ export class WindowAnomalyOperator extends Operator<WindowResult, AnomalyAlert> 
 
   push(window: WindowResult): void {
     this.stats.windows++;
+    if (this.#window !== undefined && window.window_end > this.#window.watermark) {
+      this.stats.unscored++;
+      return;
+    }
     const decision = this.#detector.observe(window);
+    this.stats.keysEvicted = this.#detector.evictedKeys;
     if (decision.inAlert) this.stats.windowsInAlert++;
     this.#onDecision?.(window, decision);
     if (decision.alert !== undefined) {

@@ -32,7 +32,7 @@ t.test('shell pipeline example runs end to end', async (t) => {
   t.equal(result.stdout, `windows: 80 in ${out}/windows.ndjson\nalerts: 3 in ${out}/alerts.ndjson\n`);
   // The stages run as separate processes, so their reports arrive in any order.
   t.same(result.stderr.trimEnd().split('\n').sort(), [
-    'evproc anomalies summary: received 20000 events, delivered 3 alerts, dropped 0, invalid 0, late 0, windows 1600, windows in alert 37',
+    'evproc anomalies summary: received 20000 events, delivered 3 alerts, dropped 0, invalid 0, late 0, windows 1600, unscored windows 4, windows in alert 37, without value 0, without key 0, keys evicted 0',
     'evproc buffer summary: received 20000 events, delivered 20000 events, dropped 0, invalid 0, late 0, buffered 0, drop rate 0',
     'evproc generate summary: received 0 events, delivered 20000 events, dropped 0, invalid 0, late 0',
     'evproc normalize summary: received 20000 events, delivered 20000 events, dropped 0, invalid 0, late 0, without value 0',

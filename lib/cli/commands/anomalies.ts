@@ -1,6 +1,7 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { WindowAnomalyOperator, parseBaselineMode, type BaselineMode } from '../../anomaly/window-anomaly.js';
 import { ADAPTIVE_DEFAULTS } from '../../anomaly/adaptive-baseline.js';
+import { describeMissingFields, FieldPresenceCounter } from '../../anomaly/field-presence.js';
 import { OperatorTransform } from '../../core/operator-transform.js';
 import { NdjsonSideFile } from '../../io/line-file.js';
 import { MultiInputParseOperator } from '../../io/ndjson-reader.js';
@@ -9,7 +10,7 @@ import { TumblingWindowOperator } from '../../window/tumbling-window.js';
 import { EXIT_CODES_HELP } from '../exit-codes.js';
 import { addReadOptions, addReportOptions, argParser, parseDurationArg, parsePositiveIntArg, parserOptionsOf, reportOptionsOf, type ReadOptions } from '../options.js';
 import { emptyCounters } from '../report.js';
-import { runCommand, type ReportOptions } from '../run-command.js';
+import { printError, runCommand, type ReportOptions } from '../run-command.js';
 
 interface AnomaliesCommandOptions extends ReadOptions, ReportOptions {
   ms: number;
@@ -24,6 +25,21 @@ interface AnomaliesCommandOptions extends ReadOptions, ReportOptions {
   warmup: number;
   alertAlphaFactor: number;
   minRelativeDeviation: number;
+  minDeviation: number;
+  rearm: number;
+  maxKeys: number;
+}
+
+function parseWindowLengthArg(text: string): number {
+  const ms = parseDurationArg(text);
+  if (ms < 1) throw new InvalidArgumentError(`expected a window length of at least 1ms, got ${JSON.stringify(text)}`);
+  return ms;
+}
+
+function parseAlphaArg(text: string): number {
+  const value = Number(text);
+  if (text.trim() === '' || !(value > 0 && value <= 1)) throw new InvalidArgumentError(`expected a number above 0 and at most 1, got ${JSON.stringify(text)}`);
+  return value;
 }
 
 function parsePositiveNumberArg(text: string): number {
@@ -56,14 +72,19 @@ export function registerAnomaliesCommand(program: Command): void {
         'each file in its own order; --ordered merges files that are each sorted by event time.',
     )
     .argument('[inputs...]', 'NDJSON files to read; stdin when none')
-    .addOption(new Option('--ms <duration>', 'window length: milliseconds, or a number with a unit ms, s, m, h, d').argParser(parseDurationArg).makeOptionMandatory())
+    .addOption(new Option('--ms <duration>', 'window length, at least 1ms: milliseconds, or a number with a unit ms, s, m, h, d').argParser(parseWindowLengthArg).makeOptionMandatory())
     .option('--by <path>', 'keep one baseline per value of this dotted field path (for example source)')
     .option('--value-field <path>', 'dotted path of the numeric value', 'value')
     .addOption(new Option('--baseline <mode>', 'first: compare with the first window of the key; adaptive: moving mean and deviation').default('adaptive').argParser(argParser(parseBaselineMode)))
     .addOption(new Option('--threshold <z>', 'adaptive: |z-score| at which a key enters alert').default(ADAPTIVE_DEFAULTS.threshold).argParser(parsePositiveNumberArg))
     .addOption(new Option('--exit-threshold <z>', 'adaptive: |z-score| below which a key leaves alert (default: threshold / 2)').argParser(parseNonNegativeNumberArg))
-    .addOption(new Option('--alpha <weight>', 'adaptive: weight of the newest window in the moving mean and variance, above 0 and at most 1').default(ADAPTIVE_DEFAULTS.alpha).argParser(parseFractionArg))
-    .addOption(new Option('--warmup <windows>', 'adaptive: windows per key that only train the baseline').default(ADAPTIVE_DEFAULTS.warmup).argParser(parsePositiveIntArg))
+    .addOption(new Option('--alpha <weight>', 'adaptive: weight of the newest window in the moving mean and variance, above 0 and at most 1').default(ADAPTIVE_DEFAULTS.alpha).argParser(parseAlphaArg))
+    .addOption(new Option('--warmup <windows>', 'adaptive: windows per key that only train the baseline; their median and MAD start it').default(ADAPTIVE_DEFAULTS.warmup).argParser(parsePositiveIntArg))
+    .addOption(
+      new Option('--rearm <windows>', 'adaptive: windows in a row below --exit-threshold, counting the one that ends an alert, before a key can alert again; 1 re-arms at once')
+        .default(ADAPTIVE_DEFAULTS.rearm)
+        .argParser(parsePositiveIntArg),
+    )
     .addOption(
       new Option('--alert-alpha-factor <factor>', 'adaptive: factor on alpha while a key is in alert; 0 freezes the baseline').default(ADAPTIVE_DEFAULTS.alertAlphaFactor).argParser(parseFractionArg),
     )
@@ -72,6 +93,12 @@ export function registerAnomaliesCommand(program: Command): void {
         .default(ADAPTIVE_DEFAULTS.minRelativeDeviation)
         .argParser(parseNonNegativeNumberArg),
     )
+    .addOption(
+      new Option('--min-deviation <value>', 'adaptive: smallest deviation of the average, in the unit of the value field; keeps scores finite near 0')
+        .default(ADAPTIVE_DEFAULTS.minDeviation)
+        .argParser(parseNonNegativeNumberArg),
+    )
+    .addOption(new Option('--max-keys <count>', 'maximum number of keys with a baseline; beyond it the key seen least recently is dropped (counted as "keys evicted") and starts over').default(ADAPTIVE_DEFAULTS.maxKeys).argParser(parsePositiveIntArg))
     .addOption(new Option('--allowed-lateness <duration>', 'how far the watermark trails the highest timestamp seen').default(0, '0').argParser(parseDurationArg))
     .option('--late-output <file>', 'write each late event (its window was already emitted) to FILE as NDJSON');
   addReadOptions(command);
@@ -84,12 +111,17 @@ Modes:
             baseline count or its average exceeds 1.5 × the baseline average; a long anomaly alerts on every window.
   adaptive  Per key, an exponentially weighted moving mean and variance of the window average and the event count.
             A window's score is its largest |z|. A key enters alert (one alert) when the score reaches --threshold
-            after --warmup windows, and leaves alert when it falls below --exit-threshold. While in alert the
-            baseline learns with alpha × --alert-alpha-factor. The deviation of the average is at least
-            --min-relative-deviation × |mean|, the deviation of the count at least √mean.
+            after --warmup windows, and leaves alert when it falls below --exit-threshold. It can alert again
+            only after --rearm windows in a row below --exit-threshold; an earlier spike continues the same
+            alert. While in alert the baseline learns with exactly alpha × --alert-alpha-factor. The deviation of
+            the average is at least max(--min-relative-deviation × |mean|, --min-deviation), the deviation of the
+            count at least √mean.
 
 Severity: first: High, Critical when 1.5 × past the limit. adaptive: Medium, High from 1.5 × threshold, Critical
 from 2.5 × threshold. A key with no events in a window has no window, so a silent source raises no alert.
+The windows still open when the input ends (or on SIGINT or SIGTERM) are cut short, so they are not scored;
+the report counts them as "unscored". It also counts events "without value" (no JSON number in --value-field)
+and "without key" (no --by field), and warns when no event had the field.
 
 Examples:
   evproc anomalies --ms 1m --by source events.ndjson
@@ -104,6 +136,8 @@ ${EXIT_CODES_HELP}`,
       deadLetter = read.deadLetter;
       lateFile = options.lateOutput === undefined ? undefined : new NdjsonSideFile(options.lateOutput);
       const parse = new MultiInputParseOperator(read.parser);
+      const fields = { valueField: options.valueField, ...(options.by === undefined ? {} : { keyField: options.by }) };
+      const presence = new FieldPresenceCounter(fields);
       const window = new TumblingWindowOperator({
         size: options.ms,
         timeField: options.timeField,
@@ -121,8 +155,12 @@ ${EXIT_CODES_HELP}`,
         warmup: options.warmup,
         alertAlphaFactor: options.alertAlphaFactor,
         minRelativeDeviation: options.minRelativeDeviation,
+        minDeviation: options.minDeviation,
+        rearm: options.rearm,
+        maxKeys: options.maxKeys,
+        window,
       });
-      const stage = new OperatorTransform([parse, window, detector, new NdjsonStringifyOperator()], { writableObjectMode: true, readableObjectMode: false });
+      const stage = new OperatorTransform([parse, presence, window, detector, new NdjsonStringifyOperator()], { writableObjectMode: true, readableObjectMode: false });
       return {
         stages: [stage],
         unit: 'alerts',
@@ -133,9 +171,14 @@ ${EXIT_CODES_HELP}`,
           invalid: parse.stats.invalid + window.stats.invalid,
           late: window.stats.late,
           windows: detector.stats.windows,
+          unscored_windows: detector.stats.unscored,
           windows_in_alert: detector.stats.windowsInAlert,
+          without_value: presence.stats.withoutValue,
+          ...(options.by === undefined ? {} : { without_key: presence.stats.withoutKey }),
+          keys_evicted: detector.stats.keysEvicted,
         }),
         close: () => {
+          for (const warning of describeMissingFields(presence.stats, fields)) printError(`evproc anomalies: warning: ${warning}`);
           try {
             deadLetter?.close();
           } finally {
