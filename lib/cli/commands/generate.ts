@@ -111,7 +111,8 @@ ${EXIT_CODES_HELP}`,
         }),
         close: () => {
           if (source.stats.reachedTimeLimit) {
-            printError(`evproc generate: warning: stopped after ${source.stats.generated} events because the next timestamp would pass ${MAX_TIMESTAMP}, the largest valid one`);
+            const events = source.stats.generated === 1 ? '1 event' : `${source.stats.generated} events`;
+            printError(`evproc generate: warning: stopped after ${events} because the next timestamp would pass ${MAX_TIMESTAMP}, the largest valid one`);
           }
         },
       };
