@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // Benchmark runner: prepares the inputs, runs every scenario's peers as
 // child processes in alternating order, and prints medians, events/s, the
-// ratio to the hand-written baseline and peak RSS. Without --no-docs it also
-// rewrites the results section of docs/benchmarks.md and docs/benchmarks.svg.
+// ratio to the hand-written baseline, peak RSS and CPU time. Without --no-docs
+// it also rewrites the results section of docs/benchmarks.md (with the table
+// of targets from benchmarks/lib/targets.js) and docs/benchmarks.svg.
 //
 //   npm run bench -- [--runs 5] [--events 1000000] [--slice 100000]
 //                    [--only window-1s,window-memory] [--flights FILE.ndjson.gz]
@@ -14,6 +15,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync, create
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { createInterface } from 'node:readline';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describeMachine } from './lib/machine.js';
@@ -129,7 +131,42 @@ async function loadScenarios(only) {
     if (scenario.manual && !(only ?? []).includes(scenario.name)) continue;
     if (only === undefined || only.includes(scenario.name)) scenarios.push(scenario);
   }
-  return scenarios;
+  // Soak scenarios load both cores for a minute, which would raise the load average the measured scenarios run under.
+  return [...scenarios.filter((scenario) => scenario.run === undefined), ...scenarios.filter((scenario) => scenario.run !== undefined)];
+}
+
+/** Minimum runs per peer before a scenario's time budget may stop the rounds. */
+const MIN_RUNS_IN_BUDGET = 3;
+
+/**
+ * Runs every peer options.runs times, alternating the order, and returns
+ * per peer { seconds, rss, cpu, checks }. A peer's optional check() runs after
+ * each successful run (its result goes to checks) and cleanup() before and
+ * after each run, also when the run fails. With scenario.budgetSeconds the
+ * rounds stop once that much time has passed and MIN_RUNS_IN_BUDGET are done.
+ */
+async function runPeers(scenario, peers, options) {
+  const samples = new Map(peers.map((peer) => [peer, { seconds: [], rss: [], cpu: [], checks: [] }]));
+  const started = Date.now();
+  for (let run = 0; run < options.runs; run++) {
+    // Alternate the order so a slow phase of the machine does not always hit the same peer.
+    const order = run % 2 === 0 ? peers : [...peers].reverse();
+    for (const peer of order) {
+      peer.cleanup?.();
+      try {
+        const sample = await measure(peer.argv, { cwd: ROOT, ...(peer.stdinFile === undefined ? {} : { stdinFile: peer.stdinFile }) });
+        samples.get(peer).seconds.push(sample.seconds);
+        if (sample.rssBytes !== undefined) samples.get(peer).rss.push(sample.rssBytes);
+        if (sample.cpuSeconds !== undefined) samples.get(peer).cpu.push(sample.cpuSeconds);
+        if (peer.check !== undefined) samples.get(peer).checks.push(peer.check());
+      } finally {
+        peer.cleanup?.();
+      }
+    }
+    const overBudget = scenario.budgetSeconds !== undefined && Date.now() - started > scenario.budgetSeconds * 1000;
+    if (overBudget && run + 1 >= MIN_RUNS_IN_BUDGET) break;
+  }
+  return samples;
 }
 
 async function main() {
@@ -152,12 +189,21 @@ async function main() {
       `${machine.miller ?? 'Miller: not installed (apt-get update && apt-get install -y miller)'}, ${machine.jq ?? 'jq: not installed'}`,
   );
   if (!hasGnuTime) console.log('peak RSS: not measured, GNU time is missing (apt-get install -y time)');
-  console.log(`runs: ${options.runs} per peer, alternating; Miller and jq read the first ${options.slice} events\n`);
+  console.log(`runs: ${options.runs} per peer, alternating; Miller and jq read the first ${options.slice} events`);
+  // The 1-minute load average, sampled every 5 s while the peers run; the benchmark's own child adds about 1 to it.
+  const loadAtStart = os.loadavg()[0];
+  const loadSamples = [loadAtStart];
+  const loadTimer = setInterval(() => loadSamples.push(os.loadavg()[0]), 5000);
+  loadTimer.unref();
+  console.log(`load average (1 min) at start: ${loadAtStart.toFixed(2)}\n`);
 
   const scenarios = await loadScenarios(options.only);
   const inputs = new Map();
   const results = [];
   const soakResults = [];
+  // Lines printed under each table and listed under the table in the docs: fewer runs than asked, result checks.
+  const notes = [];
+  let notesBefore = 0;
   for (const scenario of scenarios) {
     if (scenario.run !== undefined) {
       soakResults.push({ title: scenario.title, result: await scenario.run(ctx, options) });
@@ -176,25 +222,20 @@ async function main() {
         console.log(`${scenario.title} on ${inputName}: skipping ${peer.name}: ${peer.missing}`);
         return false;
       });
-      const samples = new Map(runnable.map((peer) => [peer, { seconds: [], rss: [] }]));
-      for (let run = 0; run < options.runs; run++) {
-        // Alternate the order so a slow phase of the machine does not always hit the same peer.
-        const order = run % 2 === 0 ? runnable : [...runnable].reverse();
-        for (const peer of order) {
-          const sample = await measure(peer.argv, { cwd: ROOT, ...(peer.stdinFile === undefined ? {} : { stdinFile: peer.stdinFile }) });
-          samples.get(peer).seconds.push(sample.seconds);
-          if (sample.rssBytes !== undefined) samples.get(peer).rss.push(sample.rssBytes);
-        }
-      }
+      const samples = await runPeers(scenario, runnable, options);
       const rows = runnable.map((peer) => {
-        const { seconds, rss } = samples.get(peer);
+        const { seconds, rss, cpu } = samples.get(peer);
         const medianSeconds = median(seconds);
         return {
           scenario: scenario.title,
           input: `${inputName} (${input.events.toLocaleString('en-US')})`,
           peer: peer.name,
           events: peer.events,
+          runs: seconds.length,
           medianSeconds,
+          minSeconds: Math.min(...seconds),
+          maxSeconds: Math.max(...seconds),
+          medianCpuSeconds: cpu.length > 0 ? median(cpu) : undefined,
           eventsPerSecond: peer.events / medianSeconds,
           peakRssBytes: rss.length > 0 ? Math.max(...rss) : undefined,
           baseline: peer.baseline === true,
@@ -202,10 +243,31 @@ async function main() {
       });
       const baseline = rows.find((row) => row.baseline);
       for (const row of rows) row.ratio = baseline === undefined ? undefined : row.eventsPerSecond / baseline.eventsPerSecond;
-      console.log(renderTable(rows) + '\n');
+      console.log(renderTable(rows));
+      const runs = rows[0]?.runs ?? 0;
+      if (runs < options.runs) {
+        notes.push(`${scenario.title} on ${inputName}: median of ${runs} runs, not ${options.runs}, because the scenario ran past its budget of ${scenario.budgetSeconds} s`);
+      }
+      if (scenario.verify !== undefined) {
+        const checks = new Map(runnable.map((peer) => [peer.name, samples.get(peer).checks]));
+        try {
+          notes.push(`${scenario.title} on ${inputName}: ${scenario.verify(checks, input)}`);
+        } catch (err) {
+          notes.push(`${scenario.title} on ${inputName}: CHECK FAILED: ${err.message}`);
+          process.exitCode = 1;
+        }
+      }
+      for (const note of notes.slice(notesBefore)) console.log(note);
+      notesBefore = notes.length;
+      console.log('');
       results.push(...rows);
     }
   }
+
+  clearInterval(loadTimer);
+  loadSamples.push(os.loadavg()[0]);
+  const load = { start: loadAtStart, min: Math.min(...loadSamples), median: median(loadSamples), max: Math.max(...loadSamples) };
+  console.log(`load average (1 min) during the run: ${load.min.toFixed(2)} to ${load.max.toFixed(2)}, median ${load.median.toFixed(2)}, over ${loadSamples.length} samples`);
 
   if (options.docs) {
     const docsDir = path.join(ROOT, 'docs');
@@ -213,7 +275,7 @@ async function main() {
     writeFileSync(path.join(docsDir, 'benchmarks.svg'), renderChart(results));
     const docPath = path.join(docsDir, 'benchmarks.md');
     const current = existsSync(docPath) ? readFileSync(docPath, 'utf8') : '# Benchmarks\n\n<!-- results:start -->\n<!-- results:end -->\n';
-    writeFileSync(docPath, renderMarkdown(current, machine, options, results, soakResults));
+    writeFileSync(docPath, renderMarkdown(current, machine, options, { rows: results, soakResults, notes, load }));
     console.log(`wrote docs/benchmarks.md and docs/benchmarks.svg`);
   }
 }

@@ -1,7 +1,9 @@
 // Formats benchmark results: a text table for the terminal, a Markdown
 // section for docs/benchmarks.md and an SVG bar chart of ratios.
+import { renderTargets } from './targets.js';
 
-const COLUMNS = ['scenario', 'input', 'peer', 'median s', 'events/s', 'vs baseline', 'peak RSS MiB'];
+// "CPU s" is the median of user plus system time, which waiting for the disk or for a busy core does not add to.
+const COLUMNS = ['scenario', 'input', 'peer', 'median s', 'events/s', 'vs baseline', 'peak RSS MiB', 'CPU s', 'min–max s'];
 
 function cells(row) {
   return [
@@ -12,6 +14,8 @@ function cells(row) {
     Math.round(row.eventsPerSecond).toLocaleString('en-US'),
     row.ratio === undefined ? '' : `${row.ratio.toFixed(2)}×`,
     row.peakRssBytes === undefined ? '' : (row.peakRssBytes / 2 ** 20).toFixed(1),
+    row.medianCpuSeconds === undefined ? '' : row.medianCpuSeconds.toFixed(2),
+    `${row.minSeconds.toFixed(2)}–${row.maxSeconds.toFixed(2)}`,
   ];
 }
 
@@ -24,12 +28,17 @@ export function renderTable(rows) {
 
 function markdownTable(rows) {
   const lines = [`| ${COLUMNS.join(' | ')} |`, `|${COLUMNS.map((_, i) => (i >= 3 ? ' ---: ' : ' --- ')).join('|')}|`];
-  for (const row of rows) lines.push(`| ${cells(row).join(' | ')} |`);
+  // A "|" inside a cell (the pipeline scenario's title) would end the cell.
+  for (const row of rows) lines.push(`| ${cells(row).map((cell) => cell.replaceAll('|', '\\|')).join(' | ')} |`);
   return lines.join('\n');
 }
 
-/** Replaces the text between the results markers of the benchmarks page. */
-export function renderMarkdown(current, machine, options, rows, soakResults = []) {
+/**
+ * Replaces the text between the results markers of the benchmarks page.
+ * `load` has the 1-minute load average at the start and its min, median and
+ * max over the run.
+ */
+export function renderMarkdown(current, machine, options, { rows, soakResults = [], notes = [], load }) {
   const section = [
     '<!-- results:start -->',
     '<!-- Written by `npm run bench`; edit the text outside these markers. -->',
@@ -37,9 +46,16 @@ export function renderMarkdown(current, machine, options, rows, soakResults = []
     `Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB memory, ${machine.os}.`,
     `Versions: Node ${machine.node}, evproc ${machine.evproc}, split2 ${machine.split2}, stream-chain ${machine.streamChain}, ` +
       `${machine.miller ?? 'Miller not installed'}, ${machine.jq ?? 'jq not installed'}.`,
-    `Each figure is the median of ${options.runs} alternating runs; Miller and jq read the first ${options.slice.toLocaleString('en-US')} events of each input.`,
+    `Load: the 1-minute load average was ${load.start.toFixed(2)} when the run started and ${load.min.toFixed(2)} to ${load.max.toFixed(2)} ` +
+      `(median ${load.median.toFixed(2)}) while it ran, sampled every 5 s; the benchmark's own process accounts for about 1 of it.`,
+    `Each figure is the median of ${options.runs} alternating runs unless a note below the table says otherwise; Miller and jq read the first ${options.slice.toLocaleString('en-US')} events of each input.`,
     '',
     markdownTable(rows),
+    '',
+    ...(notes.length === 0 ? [] : [...notes.map((note) => `- ${note}`), '']),
+    'Targets, from the rows above:',
+    '',
+    renderTargets(rows),
     '',
     '![events per second relative to the baseline loop](benchmarks.svg)',
     ...soakResults.flatMap(({ title, result }) => ['', `${title}: \`${JSON.stringify(result)}\``]),
