@@ -1,8 +1,7 @@
 // evproc as a library: parse → normalize → filter → window → stringify,
-// fused into one Transform between a file stream and stdout.
-import { createReadStream } from 'node:fs';
+// fused into one Transform between evproc's file reader and stdout.
 import { pipeline } from 'node:stream/promises';
-import { FilterOperator, fuse, NdjsonParseOperator, NdjsonStringifyOperator, NormalizeOperator, TumblingWindowOperator } from '../../dist/index.js';
+import { FilterOperator, fuse, NdjsonParseOperator, openInput, NdjsonStringifyOperator, NormalizeOperator, TumblingWindowOperator } from '../../dist/index.js';
 import { parseWindowArgs } from './window-state.js';
 
 const options = parseWindowArgs(process.argv.slice(2));
@@ -16,4 +15,5 @@ const stage = fuse(
   ],
   { writableObjectMode: false, readableObjectMode: false },
 );
-await pipeline(createReadStream(options.file, { highWaterMark: 64 * 1024 }), stage, process.stdout);
+// openInput reads a regular file with synchronous reads, as the CLI does.
+await pipeline(openInput(options.file), stage, process.stdout);
