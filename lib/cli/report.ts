@@ -1,13 +1,17 @@
-/** How run reports are written to stderr. */
+/** Format of the run reports written to stderr. */
 export type StatsFormat = 'text' | 'json';
 
 /**
  * The counters every command reports, with the same names everywhere.
- * `received`: events read; `delivered`: results written (events, windows,
- * batches or alerts, named by `unit`); `dropped`: events shed on purpose by a
- * backpressure policy; `invalid`: lines or events rejected; `late`: events
- * that arrived after their window was emitted. Commands may add more
- * counters, such as `buffered` or `rows`.
+ * The counters:
+ * - `received`: events read.
+ * - `delivered`: results handed to the output (events, windows, batches or
+ *   alerts, named by `unit`).
+ * - `dropped`: events shed on purpose by a backpressure policy.
+ * - `invalid`: lines or events rejected.
+ * - `late`: events that arrived after their window was emitted.
+ *
+ * Commands may add more counters, such as `buffered` or `rows`.
  */
 export interface RunCounters {
   received: number;

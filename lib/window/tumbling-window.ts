@@ -21,7 +21,7 @@ export interface TumblingWindowOptions {
   valueField?: string;
   /** Dotted path of the grouping key (--by); one window series per key. Default: no key. */
   keyField?: string;
-  /** How far, in ms, the watermark trails the highest timestamp seen. Default 0. */
+  /** Distance, in ms, by which the watermark trails the highest timestamp seen. Default 0. */
   allowedLateness?: number;
   /** Normalization range for severity counts. Default 0 to 100. */
   min?: number;
@@ -29,8 +29,8 @@ export interface TumblingWindowOptions {
   /** Called with every late event (its window was already emitted). */
   onLate?: (event: Event) => void;
   /**
-   * What to do with an event without a valid timestamp, or whose key cannot
-   * be serialized: "fail" (default) or "skip" (count it).
+   * Policy for an event without a valid timestamp, or whose key cannot be
+   * serialized: "fail" (default) or "skip" (count it).
    */
   onInvalid?: OnError;
   /** Returns where the current event came from (`input:line`), for error messages. */
