@@ -2,8 +2,7 @@
 export type StatsFormat = 'text' | 'json';
 
 /**
- * The counters every command reports, with the same names everywhere.
- * The counters:
+ * The counters every command reports, with the same names everywhere:
  * - `received`: events read.
  * - `delivered`: results handed to the output (events, windows, batches or
  *   alerts, named by `unit`).
