@@ -17,6 +17,14 @@ function statOrUndefined(path: string): Stats | undefined {
   }
 }
 
+function fstatOrUndefined(fd: number): Stats | undefined {
+  try {
+    return fstatSync(fd);
+  } catch {
+    return undefined;
+  }
+}
+
 function sameFile(a: Stats, b: Stats): boolean {
   return a.dev === b.dev && a.ino === b.ino;
 }
@@ -28,14 +36,10 @@ function sameFile(a: Stats, b: Stats): boolean {
  * device and inode, so links and other spellings of a path are caught.
  * Character devices such as /dev/null are exempt. Throws InvalidOptionError.
  */
-export function checkOutputPaths(outputs: readonly OutputPath[], inputs: readonly string[]): void {
-  const stdout = (() => {
-    try {
-      return fstatSync(1);
-    } catch {
-      return undefined;
-    }
-  })();
+export function checkOutputPaths(outputs: readonly OutputPath[], inputs: readonly string[], readsStdin: boolean): void {
+  const stdout = fstatOrUndefined(1);
+  // A file redirected to stdin (`< events.ndjson`) is an input too.
+  const stdin = readsStdin ? fstatOrUndefined(0) : undefined;
   const seen: Array<{ output: OutputPath; stats: Stats | undefined }> = [];
   for (const output of outputs) {
     const stats = statOrUndefined(output.path);
@@ -54,6 +58,9 @@ export function checkOutputPaths(outputs: readonly OutputPath[], inputs: readonl
       if (inputStats !== undefined && sameFile(stats, inputStats)) {
         throw new InvalidOptionError(`${output.option} ${output.path} is also the input ${input}: writing it would destroy the input; choose another file`);
       }
+    }
+    if (stdin !== undefined && stdin.isFile() && sameFile(stats, stdin)) {
+      throw new InvalidOptionError(`${output.option} ${output.path} is also the file read on stdin: writing it would destroy the input; choose another file`);
     }
     if (stdout !== undefined && stdout.isFile() && sameFile(stats, stdout)) {
       throw new InvalidOptionError(`${output.option} ${output.path} is also where stdout goes: choose another file`);

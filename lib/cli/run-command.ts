@@ -4,7 +4,7 @@ import { debuglog } from 'node:util';
 import { EvprocError, InvalidOptionError } from '../errors.js';
 import type { TimeUnit } from '../event/timestamp.js';
 import { createFanOut } from '../fanout/fan-out.js';
-import { checkInputNamesUnique, checkInputsReadable } from '../io/input-source.js';
+import { checkInputNamesUnique, checkInputsReadable, STDIN_NAME } from '../io/input-source.js';
 import { createCommandSource, readInputList, type CommandSource } from '../merge/command-source.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_SIGINT, EXIT_SIGTERM, EXIT_USAGE } from './exit-codes.js';
 import { checkOutputPaths, type OutputPath } from './output-paths.js';
@@ -95,7 +95,9 @@ export async function runCommand(command: string, inputs: readonly string[], rep
     if (report.input?.inputsFrom !== undefined) names = [...inputs, ...readInputList(report.input.inputsFrom)];
     if (names.length > 0) checkInputsReadable(names);
     checkInputNamesUnique(names);
-    checkOutputPaths(report.outputs ?? [], names);
+    const listFile = report.input?.inputsFrom;
+    const readsStdin = names.includes(STDIN_NAME) || (names.length === 0 && listFile === undefined);
+    checkOutputPaths(report.outputs ?? [], listFile === undefined ? names : [...names, listFile], readsStdin);
     teeBranches = openTeeBranches(report.tee ?? []);
     plan = buildPlan(names);
   } catch (err) {

@@ -79,11 +79,27 @@ export function checkInputsReadable(inputs: readonly string[]): void {
  */
 export function checkInputNamesUnique(inputs: readonly string[]): void {
   const seen = new Set<string>();
+  const files = new Map<string, string>();
   for (const input of inputs) {
     if (seen.has(input)) {
       throw new EvprocError('ERR_INPUT_UNREADABLE', `input ${displayName(input)} is named twice: each input is read once, so name it once (a copy of the file can be read twice)`);
     }
     seen.add(input);
+    if (input === STDIN_NAME) continue;
+    // Another spelling, a link or a symlink of the same regular file is the same input too.
+    let identity: string;
+    try {
+      const stats = statSync(input);
+      if (!stats.isFile()) continue;
+      identity = `${stats.dev}:${stats.ino}`;
+    } catch {
+      continue;
+    }
+    const earlier = files.get(identity);
+    if (earlier !== undefined) {
+      throw new EvprocError('ERR_INPUT_UNREADABLE', `inputs ${earlier} and ${input} are the same file: each input is read once, so name it once (a copy of the file can be read twice)`);
+    }
+    files.set(identity, input);
   }
 }
 

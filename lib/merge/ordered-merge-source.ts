@@ -177,7 +177,7 @@ export class OrderedMergeSource extends Readable {
     this.#stopped = true;
     for (const input of this.#inputs) {
       this.#release(input);
-      if (!input.ended) this.#endInput(input);
+      if (!input.ended) this.#endInput(input, true);
     }
     this.#pump();
   }
@@ -298,10 +298,16 @@ export class OrderedMergeSource extends Readable {
     return isJsonObject(value) ? toEpochMs(this.#getTime(value), this.#timeUnit) : NaN;
   }
 
-  #endInput(input: MergeInput): void {
+  /** Marks an input as ended. A cut-off input (stopped by a signal) drops its partial last line instead of passing it on. */
+  #endInput(input: MergeInput, cutOff = false): void {
     const rest = input.decoder.end();
-    if (rest.length > 0) this.#appendCarry(input, rest);
-    if (input.carry.length > 0 || input.discarding) this.#takeLine(input);
+    if (cutOff) {
+      input.carry = '';
+      input.discarding = false;
+    } else {
+      if (rest.length > 0) this.#appendCarry(input, rest);
+      if (input.carry.length > 0 || input.discarding) this.#takeLine(input);
+    }
     input.ended = true;
     this.#starving.delete(input);
     if (!input.inHeap) {

@@ -79,10 +79,22 @@ export class ChunkBatcher {
     return ready;
   }
 
-  /** Ends every input still open (the source ended, or was stopped). */
+  /**
+   * Ends every input still open. Such an input got no end marker, so the
+   * source was stopped (by a signal) in the middle of it: its partial last
+   * line is dropped rather than parsed as if it were complete.
+   */
   end(): LineBatch[] {
     const ready: LineBatch[] = [];
-    for (const [input, state] of this.#inputs) this.#sendAll(input, state, ready);
+    for (const [input, state] of this.#inputs) {
+      if (state.tailBytes > 0) {
+        const whole = Buffer.concat(state.parts, state.bytes);
+        state.parts = [whole.subarray(0, state.bytes - state.tailBytes)];
+        state.bytes -= state.tailBytes;
+        state.tailBytes = 0;
+      }
+      this.#sendAll(input, state, ready);
+    }
     this.#inputs.clear();
     this.#current = undefined;
     return ready;

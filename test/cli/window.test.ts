@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { linkSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -359,3 +359,55 @@ t.test('stats interval outside its range exits 2', async (t) => {
     t.match(result.stderr, /invalid interval/);
   }
 });
+
+t.test('output that is the stdin file is rejected', async (t) => {
+  const input = join(tmp, 'stdin-victim.ndjson');
+  writeFileSync(input, lines({ timestamp: 1, value: 1 }));
+  const result = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+    const child = spawn('bash', ['-c', `node "${EVPROC_BIN}" window --ms 1s --tee "${input}" < "${input}"`], { env: { ...process.env, TZ: 'UTC' } });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
+    child.on('close', (code) => resolve({ code, stderr }));
+  });
+  t.equal(result.code, 2);
+  t.match(result.stderr, 'is also the file read on stdin');
+  t.equal(readFileSync(input, 'utf8'), lines({ timestamp: 1, value: 1 }), 'the input is untouched');
+});
+
+t.test('same file under two names is rejected', async (t) => {
+  const input = join(tmp, 'twice.ndjson');
+  writeFileSync(input, lines({ timestamp: 1, value: 1 }));
+  const link = join(tmp, 'twice-link.ndjson');
+  linkSync(input, link);
+  const result = await runCli(['window', '--ms', '1s', input, link]);
+  t.equal(result.code, 1);
+  t.match(result.stderr, /are the same file/);
+});
+
+t.test('threads with interleaved inputs is rejected', async (t) => {
+  const first = join(tmp, 'threads-a.ndjson');
+  const second = join(tmp, 'threads-b.ndjson');
+  writeFileSync(first, lines({ timestamp: 1, value: 1 }));
+  writeFileSync(second, lines({ timestamp: 2, value: 1 }));
+  const rejected = await runCli(['window', '--ms', '1s', '--threads', '2', first, second]);
+  t.equal(rejected.code, 2);
+  t.match(rejected.stderr, /Add --ordered or drop --threads/);
+  const ordered = await runCli(['window', '--ms', '1s', '--threads', '2', '--ordered', first, second]);
+  t.equal(ordered.code, 0);
+  t.equal(parseLines(ordered.stdout)[0]!.event_count, 2);
+});
+
+for (const mode of [['--ordered'], ['--threads', '2']]) {
+  t.test(`signal mid-file with ${mode[0]} reports no partial line`, async (t) => {
+    const file = join(tmp, 'signal.ndjson');
+    const child = spawn(process.execPath, [EVPROC_BIN, 'window', '--ms', '1', ...mode, file], { env: { ...process.env, TZ: 'UTC' } });
+    let err = '';
+    child.stderr.on('data', (chunk: Buffer) => (err += chunk));
+    await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
+    child.stdout.resume();
+    child.kill('SIGTERM');
+    const code = await new Promise((resolve) => child.on('close', resolve));
+    t.equal(code, 143);
+    t.notMatch(err, /invalid JSON|error/);
+  });
+}

@@ -128,7 +128,8 @@ t.test('ordered merge stop emits what was read', async (t) => {
   await new Promise((resolve) => setImmediate(resolve));
   merge.stop();
   const { events } = await parsing;
-  t.same(events.map((event) => event.n), ['b1', 'a1', 'a2', 'partial']);
+  // The unterminated line of b was cut off by the stop, so it is dropped, not parsed.
+  t.same(events.map((event) => event.n), ['b1', 'a1', 'a2']);
   t.equal(a.destroyed, true);
 });
 
