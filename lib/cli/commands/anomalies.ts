@@ -3,21 +3,14 @@ import { WindowAnomalyOperator, parseBaselineMode, type BaselineMode } from '../
 import { ADAPTIVE_DEFAULTS } from '../../anomaly/adaptive-baseline.js';
 import { describeMissingFields, FieldPresenceCounter } from '../../anomaly/field-presence.js';
 import { OperatorTransform } from '../../core/operator-transform.js';
-import { NdjsonSideFile } from '../../io/line-file.js';
-import { MultiInputParseOperator } from '../../io/ndjson-reader.js';
 import { NdjsonStringifyOperator } from '../../io/ndjson-writer.js';
-import { TumblingWindowOperator } from '../../window/tumbling-window.js';
 import { EXIT_CODES_HELP } from '../exit-codes.js';
-import { addReadOptions, addReportOptions, argParser, parseDurationArg, parsePositiveIntArg, parserOptionsOf, reportOptionsOf, type ReadOptions } from '../options.js';
+import { addReadOptions, addReportOptions, argParser, parseDurationArg, parsePositiveIntArg, reportOptionsOf } from '../options.js';
 import { emptyCounters } from '../report.js';
 import { printError, runCommand, type ReportOptions } from '../run-command.js';
+import { createWindowChain, type WindowChainOptions } from '../window-chain.js';
 
-interface AnomaliesCommandOptions extends ReadOptions, ReportOptions {
-  ms: number;
-  by?: string;
-  valueField: string;
-  allowedLateness: number;
-  lateOutput?: string;
+interface AnomaliesCommandOptions extends WindowChainOptions, ReportOptions {
   baseline: BaselineMode;
   threshold: number;
   exitThreshold?: number;
@@ -129,24 +122,11 @@ Examples:
 ${EXIT_CODES_HELP}`,
   );
   command.action(async (inputs: string[], options: AnomaliesCommandOptions) => {
-    let lateFile: NdjsonSideFile | undefined;
-    let deadLetter: NdjsonSideFile | undefined;
-    await runCommand('anomalies', inputs, reportOptionsOf(options), () => {
-      const read = parserOptionsOf(options, true);
-      deadLetter = read.deadLetter;
-      lateFile = options.lateOutput === undefined ? undefined : new NdjsonSideFile(options.lateOutput);
-      const parse = new MultiInputParseOperator(read.parser);
+    await runCommand('anomalies', inputs, reportOptionsOf(options), (names) => {
+      const chain = createWindowChain(options, names);
+      const { window } = chain;
       const fields = { valueField: options.valueField, ...(options.by === undefined ? {} : { keyField: options.by }) };
       const presence = new FieldPresenceCounter(fields);
-      const window = new TumblingWindowOperator({
-        size: options.ms,
-        timeField: options.timeField,
-        timeUnit: options.timeUnit,
-        valueField: options.valueField,
-        ...(options.by === undefined ? {} : { keyField: options.by }),
-        allowedLateness: options.allowedLateness,
-        ...(lateFile === undefined ? {} : { onLate: (event) => lateFile!.write(event) }),
-      });
       const detector = new WindowAnomalyOperator({
         baseline: options.baseline,
         threshold: options.threshold,
@@ -160,16 +140,14 @@ ${EXIT_CODES_HELP}`,
         maxKeys: options.maxKeys,
         window,
       });
-      const stage = new OperatorTransform([parse, presence, window, detector, new NdjsonStringifyOperator()], { writableObjectMode: true, readableObjectMode: false });
+      const stage = new OperatorTransform([...chain.operators([presence]), detector, new NdjsonStringifyOperator()], { writableObjectMode: true, readableObjectMode: false });
       return {
         stages: [stage],
         unit: 'alerts',
         counters: () => ({
           ...emptyCounters(),
-          received: parse.stats.events + parse.stats.invalid,
+          ...chain.counters(),
           delivered: detector.stats.alerts,
-          invalid: parse.stats.invalid + window.stats.invalid,
-          late: window.stats.late,
           windows: detector.stats.windows,
           unscored_windows: detector.stats.unscored,
           windows_in_alert: detector.stats.windowsInAlert,
@@ -179,11 +157,7 @@ ${EXIT_CODES_HELP}`,
         }),
         close: () => {
           for (const warning of describeMissingFields(presence.stats, fields)) printError(`evproc anomalies: warning: ${warning}`);
-          try {
-            deadLetter?.close();
-          } finally {
-            lateFile?.close();
-          }
+          chain.close();
         },
       };
     });

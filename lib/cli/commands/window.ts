@@ -1,24 +1,15 @@
 import { Option, type Command } from 'commander';
 import { OperatorTransform } from '../../core/operator-transform.js';
 import { InvalidOptionError } from '../../errors.js';
-import { NdjsonSideFile } from '../../io/line-file.js';
-import { displayName, STDIN_NAME } from '../../io/input-source.js';
-import { InputBoundaryOperator } from '../../merge/input-boundary-operator.js';
 import { NdjsonStringifyOperator } from '../../io/ndjson-writer.js';
 import { parallelWindowPlan } from '../../parallel/parallel-window-plan.js';
-import { LineTrackingParseOperator } from '../../transforms/raw-line.js';
-import { TumblingWindowOperator } from '../../window/tumbling-window.js';
 import { EXIT_CODES_HELP } from '../exit-codes.js';
-import { addReadOptions, addReportOptions, parseDurationArg, parseNumberArg, parsePositiveIntArg, parserOptionsOf, reportOptionsOf, type ReadOptions } from '../options.js';
+import { addReadOptions, addReportOptions, parseDurationArg, parseNumberArg, parsePositiveIntArg, parserOptionsOf, reportOptionsOf } from '../options.js';
 import { emptyCounters } from '../report.js';
 import { runCommand, type ReportOptions } from '../run-command.js';
+import { createWindowChain, windowSettingsOf, type WindowChainOptions } from '../window-chain.js';
 
-interface WindowCommandOptions extends ReadOptions, ReportOptions {
-  ms: number;
-  by?: string;
-  valueField: string;
-  allowedLateness: number;
-  lateOutput?: string;
+interface WindowCommandOptions extends WindowChainOptions, ReportOptions {
   min: number;
   max: number;
   threads: number;
@@ -62,8 +53,6 @@ Examples:
 ${EXIT_CODES_HELP}`,
   );
   command.action(async (inputs: string[], options: WindowCommandOptions) => {
-    let lateFile: NdjsonSideFile | undefined;
-    let deadLetter: NdjsonSideFile | undefined;
     await runCommand('window', inputs, reportOptionsOf(options), (names) => {
       if (options.threads > 1 && names.length > 1 && options.ordered !== true) {
         // The worker threads keep one watermark for the whole stream, so
@@ -71,57 +60,18 @@ ${EXIT_CODES_HELP}`,
         // TODO: track a watermark per input in lib/parallel.
         throw new InvalidOptionError('--threads reads one input, or several merged with --ordered; interleaved inputs need one watermark each, which only the single-threaded window keeps. Add --ordered or drop --threads');
       }
-      const read = parserOptionsOf(options, true);
-      deadLetter = read.deadLetter;
       if (options.threads > 1) {
-        const windowOptions = {
-          size: options.ms,
-          timeField: options.timeField,
-          timeUnit: options.timeUnit,
-          valueField: options.valueField,
-          ...(options.by === undefined ? {} : { keyField: options.by }),
-          allowedLateness: options.allowedLateness,
-          min: options.min,
-          max: options.max,
-        };
-        return parallelWindowPlan(options.threads, read.parser, windowOptions, { ...(deadLetter === undefined ? {} : { deadLetter }), ...(options.lateOutput === undefined ? {} : { lateOutput: options.lateOutput }) });
+        const read = parserOptionsOf(options, true);
+        const files = { ...(read.deadLetter === undefined ? {} : { deadLetter: read.deadLetter }), ...(options.lateOutput === undefined ? {} : { lateOutput: options.lateOutput }) };
+        return parallelWindowPlan(options.threads, read.parser, windowSettingsOf(options), files);
       }
-      lateFile = options.lateOutput === undefined ? undefined : new NdjsonSideFile(options.lateOutput);
-      const parse = new LineTrackingParseOperator(read.parser);
-      const window = new TumblingWindowOperator({
-        size: options.ms,
-        timeField: options.timeField,
-        timeUnit: options.timeUnit,
-        valueField: options.valueField,
-        ...(options.by === undefined ? {} : { keyField: options.by }),
-        allowedLateness: options.allowedLateness,
-        min: options.min,
-        max: options.max,
-        // Late events are written as their original line, so every number keeps its spelling.
-        ...(lateFile === undefined ? {} : { onLate: () => lateFile!.writeLine(parse.lastLine) }),
-        onInvalid: options.onError,
-        describePosition: () => parse.position(),
-        // One watermark per input, so interleaved inputs that are each in order make no event late.
-        inputs: (names.length === 0 && options.inputsFrom === undefined ? [STDIN_NAME] : names).map(displayName),
-      });
-      const stage = new OperatorTransform([new InputBoundaryOperator(window), parse, window, new NdjsonStringifyOperator()], { writableObjectMode: true, readableObjectMode: false });
+      const chain = createWindowChain(options, names);
+      const stage = new OperatorTransform([...chain.operators(), new NdjsonStringifyOperator()], { writableObjectMode: true, readableObjectMode: false });
       return {
         stages: [stage],
         unit: 'windows',
-        counters: () => ({
-          ...emptyCounters(),
-          received: parse.stats.events + parse.stats.invalid,
-          delivered: window.stats.windows,
-          invalid: parse.stats.invalid + window.stats.invalid,
-          late: window.stats.late,
-        }),
-        close: () => {
-          try {
-            deadLetter?.close();
-          } finally {
-            lateFile?.close();
-          }
-        },
+        counters: () => ({ ...emptyCounters(), ...chain.counters(), delivered: chain.window.stats.windows }),
+        close: () => chain.close(),
       };
     });
   });
