@@ -5,9 +5,9 @@
 // sink (lib/sinks/sqlite-sink.ts); the runner compares the two schemas.
 //
 //   node loop-batch-sqlite.js --count 1000 DATABASE.db FILE.ndjson
-import { closeSync, openSync, readSync } from 'node:fs';
-import { StringDecoder } from 'node:string_decoder';
+
 import Database from 'better-sqlite3';
+import { readLines } from './read-lines.js';
 
 function parseArgs(argv) {
   const options = { count: 1000, database: undefined, file: undefined };
@@ -69,24 +69,6 @@ function addLine(line) {
   }
 }
 
-const fd = openSync(options.file, 'r');
-const buffer = Buffer.allocUnsafe(64 * 1024);
-const decoder = new StringDecoder('utf8');
-let carry = '';
-for (;;) {
-  const bytes = readSync(fd, buffer, 0, buffer.length, null);
-  if (bytes === 0) break;
-  const text = carry + decoder.write(buffer.subarray(0, bytes));
-  let start = 0;
-  let newline = text.indexOf('\n');
-  while (newline !== -1) {
-    if (newline > start) addLine(text.slice(start, newline));
-    start = newline + 1;
-    newline = text.indexOf('\n', start);
-  }
-  carry = text.slice(start);
-}
-closeSync(fd);
-if (carry.trim().length > 0) addLine(carry);
+readLines(options.file, addLine);
 if (lines.length > 0) insertBatch(++batchId, lines);
 db.close();

@@ -1,8 +1,8 @@
 // Baseline for the 5-stage pipeline: the hand-written loop with
 // normalization and the filter written inline (drop events whose
 // normalized value is below 0.3, the Low severity).
-import { closeSync, openSync, readSync, writeSync } from 'node:fs';
-import { StringDecoder } from 'node:string_decoder';
+import { writeSync } from 'node:fs';
+import { readLines } from './read-lines.js';
 import { parseWindowArgs, WindowState } from './window-state.js';
 
 const options = parseWindowArgs(process.argv.slice(2));
@@ -24,24 +24,6 @@ function handle(event) {
   if (event.severity !== 'Low') state.add(event);
 }
 
-const fd = openSync(options.file, 'r');
-const buffer = Buffer.allocUnsafe(64 * 1024);
-const decoder = new StringDecoder('utf8');
-let carry = '';
-for (;;) {
-  const bytes = readSync(fd, buffer, 0, buffer.length, null);
-  if (bytes === 0) break;
-  const text = carry + decoder.write(buffer.subarray(0, bytes));
-  let start = 0;
-  let newline = text.indexOf('\n');
-  while (newline !== -1) {
-    if (newline > start) handle(JSON.parse(text.slice(start, newline)));
-    start = newline + 1;
-    newline = text.indexOf('\n', start);
-  }
-  carry = text.slice(start);
-}
-closeSync(fd);
-if (carry.trim().length > 0) handle(JSON.parse(carry));
+readLines(options.file, (line) => handle(JSON.parse(line)));
 state.end();
 if (output.length > 0) writeSync(1, output);
