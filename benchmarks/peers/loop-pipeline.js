@@ -3,7 +3,7 @@
 // normalized value is below 0.3, the Low severity).
 import { writeSync } from 'node:fs';
 import { readLines } from './read-lines.js';
-import { parseWindowArgs, WindowState } from './window-state.js';
+import { normalize, parseWindowArgs, SEVERITY_NAMES, severityIndex, WindowState } from './window-state.js';
 
 const options = parseWindowArgs(process.argv.slice(2));
 let output = '';
@@ -18,9 +18,9 @@ const state = new WindowState(options.size, options.keyField, (text) => {
 function handle(event) {
   const value = event.value;
   if (typeof value !== 'number') return;
-  const normalized = value <= 0 ? 0 : value >= 100 ? 1 : value / 100;
+  const normalized = normalize(value);
   event.normalized_value = normalized;
-  event.severity = normalized < 0.3 ? 'Low' : normalized < 0.6 ? 'Medium' : normalized < 0.9 ? 'High' : 'Critical';
+  event.severity = SEVERITY_NAMES[severityIndex(normalized)];
   if (event.severity !== 'Low') state.add(event);
 }
 

@@ -3,6 +3,23 @@
 // highest timestamp seen) passes their end. Late events are counted and
 // dropped. The output lines have the same fields as `evproc window`.
 
+/** Scales a value to [0, 1] over the default range 0 to 100, clamped. */
+export function normalize(value) {
+  if (value <= 0) return 0;
+  if (value >= 100) return 1;
+  return value / 100;
+}
+
+/** Index of the severity level: 0 Low, 1 Medium, 2 High, 3 Critical. */
+export function severityIndex(normalized) {
+  if (normalized < 0.3) return 0;
+  if (normalized < 0.6) return 1;
+  if (normalized < 0.9) return 2;
+  return 3;
+}
+
+export const SEVERITY_NAMES = ['Low', 'Medium', 'High', 'Critical'];
+
 export class WindowState {
   constructor(size, keyField, write) {
     this.size = size;
@@ -44,8 +61,7 @@ export class WindowState {
       aggregate.sum += value;
       if (value < aggregate.min) aggregate.min = value;
       if (value > aggregate.max) aggregate.max = value;
-      const normalized = value <= 0 ? 0 : value >= 100 ? 1 : value / 100;
-      aggregate.severity[normalized < 0.3 ? 0 : normalized < 0.6 ? 1 : normalized < 0.9 ? 2 : 3]++;
+      aggregate.severity[severityIndex(normalize(value))]++;
     }
   }
 

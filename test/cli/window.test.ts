@@ -245,7 +245,11 @@ t.test('real sensor data matches a reference aggregation', async (t) => {
     ref.min = Math.min(ref.min, event.value);
     ref.max = Math.max(ref.max, event.value);
     const normalized = Math.min(1, Math.max(0, event.value / 100));
-    ref.sev[normalized < 0.3 ? 0 : normalized < 0.6 ? 1 : normalized < 0.9 ? 2 : 3]! += 1;
+    let level = 3;
+    if (normalized < 0.3) level = 0;
+    else if (normalized < 0.6) level = 1;
+    else if (normalized < 0.9) level = 2;
+    ref.sev[level]! += 1;
   }
 
   const windows = parseLines(result.stdout);
@@ -253,7 +257,9 @@ t.test('real sensor data matches a reference aggregation', async (t) => {
   const expectedOrder = [...reference.keys()].sort((a, b) => {
     const [startA, keyA] = a.split('|');
     const [startB, keyB] = b.split('|');
-    return Number(startA) - Number(startB) || (keyA! < keyB! ? -1 : keyA! > keyB! ? 1 : 0);
+    if (startA !== startB) return Number(startA) - Number(startB);
+    if (keyA === keyB) return 0;
+    return keyA! < keyB! ? -1 : 1;
   });
   let mismatches = 0;
   windows.forEach((window, i) => {
