@@ -43,7 +43,7 @@ export interface AnomalyAlert {
   scores: Record<string, number | null>;
 }
 
-/** What a detector decided about one window. */
+/** A detector's decision about one window. */
 export interface WindowDecision {
   /** True while the window's key is in alert, including the window that raised the alert. */
   inAlert: boolean;
@@ -77,7 +77,10 @@ export function describeWindow(window: WindowResult): string {
   return 'key' in window ? `${formatKey(window.key)}, window ${start}` : `window ${start}`;
 }
 
-/** Writes a key for messages: strings as they are, other values as JSON (so 1 and "1" read alike here; `source` tells them apart). */
+/**
+ * Formats a key for messages: strings as they are, other values as JSON.
+ * The key 1 and the key "1" therefore read alike here; the alert's `source` keeps them apart.
+ */
 export function formatKey(key: unknown): string {
   return typeof key === 'string' ? key : JSON.stringify(key);
 }

@@ -17,7 +17,7 @@ interface KeyEntry<State> {
 /**
  * Per-key detector state with a cap on the number of keys. When a new key
  * arrives and `maxKeys` keys are tracked, the key seen least recently is
- * evicted and counted; if it comes back, it starts over (warm-up included).
+ * evicted and counted. If it comes back, it starts over, warm-up included.
  *
  * Memory: at most `maxKeys` states. The keys form a doubly linked list in
  * order of last use next to a Map from key to entry, so every lookup and

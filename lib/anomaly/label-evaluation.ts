@@ -20,7 +20,10 @@ export interface EvaluationOptions extends Omit<WindowAnomalyOptions, 'onDecisio
 export interface EvaluationResult {
   /** (key, window) pairs, scored or not. */
   windows: number;
-  /** Of those, the pairs still open at the end of the events, which the detector does not score; a positive one counts as a false negative. */
+  /**
+   * Of those, the pairs still open at the end of the events. The detector
+   * does not score them, so a positive one counts as a false negative.
+   */
   unscored: number;
   /** Windows with at least one labelled event. */
   positives: number;
@@ -43,7 +46,7 @@ export interface EvaluationResult {
  * events has label 1 (or true). It is predicted positive when the detector
  * reports its key in alert for it, which for "first" means it raised an
  * alert. Precision is TP / (TP + FP), recall TP / (TP + FN), and F1 their
- * harmonic mean; each is 0 when its denominator is 0.
+ * harmonic mean. Each is 0 when its denominator is 0.
  *
  * Events must be sorted by time and carry `timestamp` in epoch ms.
  */

@@ -13,7 +13,7 @@ import { openTeeBranches } from './tee.js';
 
 const debug = debuglog('evproc');
 
-/** How runCommand reads the inputs of a command that has no source of its own. */
+/** Input settings of runCommand, for a command that has no source of its own. */
 export interface InputOptions {
   /** Merge the inputs by event time (OrderedMergeSource); default: interleave them in arrival order. */
   ordered?: boolean;
@@ -41,7 +41,7 @@ export interface ReportOptions {
   tee?: string[];
 }
 
-/** What a command runs: a source, stages and an output, and how to count. */
+/** The parts of a command run: a source, stages, an output, and its counters. */
 export interface CommandPlan {
   /** The source; default: an InputSource over the command's inputs. */
   source?: Readable & { stop?: () => void };
@@ -50,7 +50,7 @@ export interface CommandPlan {
   /** Destination; default process.stdout. */
   output?: Writable;
   counters(): RunCounters;
-  /** What `delivered` counts: events, windows, batches, alerts. */
+  /** Unit of `delivered`: events, windows, batches or alerts. */
   unit: string;
   /** Called once when the run ends, successfully or not; closes side files. */
   close?(): void;
@@ -69,23 +69,23 @@ function isBrokenPipe(err: unknown): boolean {
 }
 
 /**
- * Runs one command from input to output and sets process.exitCode; it never
- * calls process.exit, so stdout is drained before the process ends,
- * however slow its reader.
+ * Runs one command from input to output and sets process.exitCode. It never
+ * calls process.exit, so stdout is drained before the process ends, however
+ * slow its reader.
  *
  * - A closed stdout (a reader such as head that stopped) ends the run
  *   quietly with exit 0, and input reading stops.
- * - The first SIGINT or SIGTERM stops reading; stages flush what they hold,
+ * - The first SIGINT or SIGTERM stops reading. Stages flush what they keep,
  *   the output is drained, and the exit code is 130 or 143. A second signal
  *   exits at once.
  * - The summary goes to stderr with --stats, and always when something was
  *   rejected, late, dropped or out of order.
  * - Without a source of the plan's own, the inputs (plus those listed in
  *   --inputs-from) are read concurrently and interleaved, or merged by event
- *   time with --ordered; see createCommandSource. `buildPlan` gets that
+ *   time with --ordered (see createCommandSource). `buildPlan` gets that
  *   final list of inputs.
  * - With --tee the output goes through a shared fan-out to stdout and every
- *   copy; a closed stdout detaches only stdout.
+ *   copy. A closed stdout detaches only stdout.
  */
 export async function runCommand(command: string, inputs: readonly string[], report: ReportOptions, buildPlan: (inputs: readonly string[]) => CommandPlan): Promise<void> {
   let plan: CommandPlan;

@@ -230,8 +230,8 @@ export function createFanOut(branches: readonly FanOutBranch[], options: FanOutO
 
 /**
  * Pipes `source` into a new fan-out and resolves with the branch stats when
- * every branch has finished; rejects with the first error of the source or
- * of a required branch.
+ * every branch has finished. It rejects with the first error of the source
+ * or of a required branch.
  */
 export async function fanOut(source: Readable, branches: readonly FanOutBranch[], options: FanOutOptions): Promise<FanOutStats> {
   const fan = createFanOut(branches, options);

@@ -20,10 +20,10 @@ export interface GeneratorSourceOptions extends Omit<SensorModelOptions, 'stepMs
   /** Shortest wait between paced ticks, in ms. Default 10. */
   minTickMs?: number;
   /**
-   * How far, in ms, a paced source may fall behind its schedule (a slow
-   * reader, a busy process) and still catch up. When the oldest event not yet
+   * Maximum lag, in ms, behind the schedule (a slow reader, a busy process)
+   * that a paced source still catches up on. When the oldest event not yet
    * written was due longer ago than this, the schedule skips ahead to now
-   * instead of writing the backlog in one burst; the skipped time is counted
+   * instead of writing the backlog in one burst. The skipped time is counted
    * in `stats.skippedMs`. Default 100.
    */
   maxLagMs?: number;
@@ -46,13 +46,13 @@ export interface GeneratorStats {
 const DEFAULT_BATCH_SIZE = 256;
 const DEFAULT_MIN_TICK_MS = 10;
 const DEFAULT_MAX_LAG_MS = 100;
-/** Longest delay a Node.js timer takes (2^31 − 1 ms, about 24.8 days); longer waits are made of several timers. */
+/** Maximum delay of one Node.js timer (2^31 − 1 ms, about 24.8 days). Longer waits chain several timers. */
 const MAX_TIMER_DELAY_MS = 2 ** 31 - 1;
 /**
  * Events generated before the source lets the event loop run (setImmediate).
- * When stdout is a file, writes complete synchronously and the consumer asks
- * for more at once, so without this pause signals, timers and --stats-interval
- * reports would wait until the run ends.
+ * When stdout is a file, writes complete synchronously and the consumer
+ * requests more at once. Without this pause, signals, timers and
+ * --stats-interval reports would wait until the run ends.
  */
 const EVENTS_PER_TURN = 8192;
 
@@ -70,7 +70,7 @@ const keepAliveClock: Clock = {
  * A Readable of simulated sensor events (see SensorEventGenerator), as
  * NDJSON text or as event objects.
  *
- * Backpressure: events are generated only when the consumer asks for more
+ * Backpressure: events are generated only when the consumer requests more
  * (`_read`), and generation stops as soon as `push()` returns false, so a
  * slow reader slows the generator. Worst case in memory: the highWaterMark
  * plus one batch (`batchSize` events). After every EVENTS_PER_TURN events

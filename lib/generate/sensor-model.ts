@@ -54,7 +54,7 @@ const DRIFT_STEP_SD = 0.05;
  *
  * where t is the simulated time, drift is a mean-reverting random walk, and
  * noise is Gaussian. About 0.2 % of readings are spikes of 8 to 20 units,
- * mostly upward, sent as `Alert`; of the other readings about 1 % are
+ * mostly upward, sent as `Alert`. Of the other readings about 1 % are
  * `Error`, 8 % `Log` and the rest `Metric`. Values are rounded to 2
  * decimals. Each sensor's parameters are drawn from the seed, so the same
  * options give the same events, in the same order, with the same Node

@@ -197,7 +197,7 @@ class FileStream extends Readable {
  * Reads a FIFO through a libuv pipe handle. A file stream would read it with
  * blocking reads on the thread pool, and a read that waits for a writer
  * keeps the process alive even after the stream is destroyed. Opening waits
- * for a writer, as `cat` does; destroying the stream while it waits unblocks
+ * for a writer, as `cat` does. Destroying the stream while it waits unblocks
  * the open by connecting and closing a writer of our own.
  */
 class FifoStream extends Readable {

@@ -43,8 +43,8 @@ export interface ParserStats {
  * counting as errors, and the last line needs no line end. Bytes that are not
  * valid UTF-8 decode to U+FFFD.
  *
- * Memory: at most one partial line, which is bounded by maxLineBytes; a line
- * over the limit is rejected as soon as the limit is passed, before its end
+ * Memory: at most one partial line, bounded by maxLineBytes. A line over
+ * the limit is rejected as soon as the limit is passed, before its end
  * arrives.
  */
 export class NdjsonLineParser {
@@ -189,9 +189,9 @@ export class NdjsonLineParser {
 
   /**
    * Sets the input field on the event and in its line text, so commands that
-   * write the original line keep the tag. The text gets the field appended
-   * before the closing brace, keeping every other spelling; only when the
-   * event already has that field is the line serialized again.
+   * write the original line keep the tag. The field is appended before the
+   * closing brace, so every other spelling is kept. Only when the event
+   * already has that field is the line serialized again.
    */
   #tagInput(value: Event, line: string): string {
     const field = this.#inputField!;

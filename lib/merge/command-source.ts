@@ -15,8 +15,8 @@ export interface CommandSourceOptions {
   timeUnit?: TimeUnit;
   maxLineBytes?: number;
   /**
-   * What an empty input list means: true (default) reads stdin, as a command
-   * line without inputs does; false reads nothing and ends at once, as an
+   * Meaning of an empty input list. True (default) reads stdin, as a command
+   * line without inputs does. False reads nothing and ends at once, as an
    * empty --inputs-from list does.
    */
   noInputsMeansStdin?: boolean;

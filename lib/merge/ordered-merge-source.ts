@@ -1,13 +1,13 @@
 /**
  * A k-way merge by event time of inputs that are each sorted by time.
  *
- * Every input is read concurrently and split into lines; each line's event
+ * Every input is read concurrently and split into lines. Each line's event
  * time is read with the same field path and unit as the rest of the run.
  * A min-heap over the head line of every input emits the line with the
  * smallest time next (ties go to the input named first). A line can only be
  * emitted once every input that has not ended has a line waiting, because a
- * still-empty input may yet produce an earlier one; so the merge runs at the
- * pace of the slowest input.
+ * still-empty input may yet produce an earlier one. The merge therefore runs
+ * at the pace of the slowest input.
  *
  * Output: InputChunks that carry the original lines verbatim (with "\n"
  * added), batched per input, and `{ input, data: null }` when an input is
@@ -54,7 +54,7 @@ export interface OrderedMergeOptions {
   timeUnit?: TimeUnit;
   /** Lines queued per input before that input is paused. Default 1024. */
   perInputLines?: number;
-  /** Longest line kept whole, in bytes; longer lines are cut at maxLineBytes + 2 characters. Default 1 MiB. */
+  /** Maximum length of a line kept whole, in bytes. Longer lines are cut at maxLineBytes + 2 characters. Default 1 MiB. */
   maxLineBytes?: number;
   /** Readable-side buffer limit, in chunks of up to 256 lines. Default 4. */
   highWaterMark?: number;
@@ -107,7 +107,7 @@ function queued(input: MergeInput): number {
   return input.queue.length - input.head;
 }
 
-/** The key an input is ordered by in the heap: its head line's time; an ended input with nothing left comes first. */
+/** Returns the key that orders an input in the heap: its head line's time, or -Infinity for an ended input with nothing left, so it comes first. */
 function headKey(input: MergeInput): number {
   return queued(input) > 0 ? input.queue[input.head]!.key : -Infinity;
 }

@@ -30,10 +30,11 @@ interface InputState {
  * order of the chunks.
  *
  * Memory: per input at most BATCH_BYTES plus one read plus one partial
- * line. A partial line is bounded too: once it is longer than
- * maxLineBytes + 1 bytes it can only be rejected as too long, so its first
- * maxLineBytes + 2 bytes are kept (enough for the parser to reject it with
- * the same message and line number) and the rest of it is dropped.
+ * line. A partial line is bounded too. Once it is longer than
+ * maxLineBytes + 1 bytes it can only be rejected as too long, so only its
+ * first maxLineBytes + 2 bytes are kept and the rest is dropped. That prefix
+ * is enough for the parser to reject it with the same message and line
+ * number.
  */
 export class ChunkBatcher {
   readonly #maxLineBytes: number;

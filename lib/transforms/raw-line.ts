@@ -53,10 +53,10 @@ export class JsonLineWriterOperator extends NdjsonStringifyOperator {
 
 /**
  * Rejects the event being pushed by a MultiInputParseOperator for a reason
- * found after parsing, the way the parser rejects a bad line: the rejection
+ * found after parsing, the way the parser rejects a bad line. The rejection
  * (input, line, reason, text) goes to `onReject`, such as the dead-letter
  * file, and with onError "fail" an InvalidLineError is thrown. `count`
- * counts the rejections, which the parser's stats do not include.
+ * counts the rejections, because the parser's stats do not include them.
  */
 export class EventRejecter {
   count = 0;

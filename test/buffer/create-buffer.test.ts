@@ -10,7 +10,7 @@ function checkInvariant(t: Tap.Test, stats: BufferStats, step: string): void {
   t.equal(stats.received, stats.delivered + stats.dropped + stats.buffered, `received = delivered + dropped + buffered after ${step}`);
 }
 
-/** Writes every event while nobody reads, then reads everything; checks the counters after each step. */
+/** Writes every event while no consumer reads, then reads everything; checks the counters after each step. */
 async function pausedConsumer(t: Tap.Test, options: BufferOptions, events: object[] = EVENTS) {
   const buffer = createBuffer<object>(options);
   const accepted: boolean[] = [];

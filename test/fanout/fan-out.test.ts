@@ -10,7 +10,7 @@ function items(count: number): number[] {
   return Array.from({ length: count }, (_, index) => index);
 }
 
-/** A consumer that stores what it gets and calls each write back at once. */
+/** Creates a consumer that stores what it gets and calls each write back at once. */
 function fastConsumer(): Writable & { received: number[] } {
   const received: number[] = [];
   const stream = new Writable({
@@ -24,7 +24,7 @@ function fastConsumer(): Writable & { received: number[] } {
   return Object.assign(stream, { received });
 }
 
-/** A consumer that takes 10 ms of FakeClock time per item. */
+/** Creates a consumer that takes 10 ms of FakeClock time per item. */
 function slowConsumer(clock: FakeClock, onWrite: () => void): Writable & { received: number[] } {
   const received: number[] = [];
   const stream = new Writable({
